@@ -22,6 +22,11 @@ let package = Package(
             dependencies: ["PlugboardJSON", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: strict),
 
+        // --- config (issue 5): runtime.json decoding and validation ---
+        .target(name: "PlugboardConfig", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
+        .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
+        // --- end config ---
+
         .testTarget(name: "PlugboardJSONTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardCoreTests", dependencies: ["PlugboardCore"], swiftSettings: strict),
     ]
