@@ -25,6 +25,9 @@ let package = Package(
         // --- config (issue 5): runtime.json decoding and validation ---
         .target(name: "PlugboardConfig", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
+        // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
+        .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig"], swiftSettings: strict),
+        .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost"], swiftSettings: strict),
         // --- end config ---
 
         .testTarget(name: "PlugboardJSONTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
