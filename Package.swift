@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "PlugboardCore", targets: ["PlugboardCore"]),
-    ],
+    ] + sdkProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
@@ -22,7 +22,37 @@ let package = Package(
             dependencies: ["PlugboardJSON", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: strict),
 
+        // --- config (issue 5): runtime.json decoding and validation ---
+        .target(name: "PlugboardConfig", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
+        .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
+        // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
+        .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig"], swiftSettings: strict),
+        .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost"], swiftSettings: strict),
+        // --- end config ---
+
         .testTarget(name: "PlugboardJSONTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardCoreTests", dependencies: ["PlugboardCore"], swiftSettings: strict),
-    ]
+    ] + sdkTargets
 )
+
+// MARK: - PluginSDK, native loader and bundled providers (issue 3, branch `sdk`)
+
+/// The bundled providers: each a shared library `lib<name>.so` in the build products directory.
+var bundledProviders: [String] { ["calculator", "notes", "greeter"] }
+
+var sdkProducts: [Product] { bundledProviders.map { .library(name: $0, type: .dynamic, targets: [$0]) } }
+
+var sdkTargets: [Target] { [
+    // The provider ABI header (PluginSDK/include/plugboard.h), exposed to Swift.
+    .target(name: "PlugboardABI", path: "PluginSDK", exclude: ["README.md", "plugboard.pc"],
+            sources: ["src"], publicHeadersPath: "include"),
+    // libffi, for typed plugin functions.
+    .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+    // dlopen, ABI checks, the in-process NativeProvider, typed functions.
+    .target(name: "PlugboardLoader", dependencies: ["PlugboardCore", "PlugboardABI", "CFFI"], swiftSettings: strict),
+    // Bundled providers: examples authors copy.
+    .target(name: "calculator", dependencies: ["PlugboardABI"], path: "Plugins/calculator", publicHeadersPath: "."),
+    .target(name: "notes", dependencies: ["PlugboardABI"], path: "Plugins/notes", publicHeadersPath: "."),
+    .target(name: "greeter", dependencies: ["PlugboardABI"], path: "Plugins/greeter", swiftSettings: strict),
+    .testTarget(name: "PlugboardLoaderTests", dependencies: ["PlugboardLoader"], swiftSettings: strict),
+] }
