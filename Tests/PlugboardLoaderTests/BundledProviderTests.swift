@@ -143,12 +143,13 @@ import Testing
             log: { record in logs.withLock { $0.append(record) } })
         let provider = provider
         let task = Task { try await provider.callTool("reindex", context: context) }
-        try await Task.sleep(for: .milliseconds(350))
+        // Cancel once the work is under way (two steps reported).
+        try await eventually { progress.withLock { $0 } >= 2 }
         task.cancel()
         let outcome = await task.result
         #expect(throws: InvocationError(.cancelled, "tool 'reindex' was cancelled")) { try outcome.get() }
         // The handler sees the flag at its next step and logs where it stopped, tagged with the plugin id.
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually { !logs.withLock { $0 }.isEmpty }
         let records = logs.withLock { $0 }
         #expect(records.count == 1)
         #expect(records.first?.logger == "notes")
@@ -186,4 +187,10 @@ func fileBytes(_ path: String) throws -> [UInt8] {
         bytes += buffer[0..<count]
     }
     return bytes
+}
+
+/// Waits (up to 10 s, polling) until `condition` holds; the machine may be busy with other builds.
+func eventually(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
 }

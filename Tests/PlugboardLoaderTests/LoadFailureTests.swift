@@ -81,17 +81,15 @@ import Testing
     @Test func mixedVersionedAndUnversioned() throws {
         let error = try failure("mixed_versions")
         #expect(error.stage == .invalidDescription)
-        #expect(error.description == "\(error.file): invalid description of plugin 'mixed_versions': "
-            + "tool 'search' mixes versioned and unversioned registrations (#1 has a version, #2 has none); "
-            + "version every registration of it or none. Fix the registrations in describe.")
+        #expect(error.description == "\(error.file): invalid catalog of plugin 'mixed_versions': tool 'search' (registration #1 and #2): "
+            + "registered with version 1.0 in #1 and unversioned in #2; within one plugin an identity is versioned in every registration or in none")
     }
 
     @Test func duplicateRegistration() throws {
         let error = try failure("duplicate")
         #expect(error.stage == .invalidDescription)
-        #expect(error.description == "\(error.file): invalid description of plugin 'duplicate': "
-            + "tool 'search' version 2.0 is registered twice (registrations #1 and #2); "
-            + "give each registration its own version or remove one. Fix the registrations in describe.")
+        #expect(error.description == "\(error.file): invalid catalog of plugin 'duplicate': tool 'search' (registration #1 and #2): "
+            + "registered twice with version 2.0 (#1 and #2); remove one or give it another version")
     }
 
     @Test func missingFile() {
