@@ -98,11 +98,15 @@ public final class PluginLoader: Sendable {
         let registrar = Registrar()
         let describeStatus = registrar.collect { describe(state, $0) }
         var problems = registrar.problems
-        if describeStatus != 0 { problems.insert("describe returned \(describeStatus)", at: 0) }
-        problems += CatalogChecks.problems(in: registrar.components.map(\.descriptor))
+        if describeStatus != 0 && problems.isEmpty { problems.append("describe returned \(describeStatus) (nonzero: refused)") }
         guard problems.isEmpty else {
             throw failure(.invalidDescription, "invalid description of plugin '\(pluginId)': " + problems.joined(separator: "; ")
                 + ". Fix the registrations in describe.")
+        }
+        do {
+            try CatalogRules.validate(registrar.components.map(\.descriptor), provider: pluginId)
+        } catch {
+            throw failure(.invalidDescription, "invalid catalog of \(error.description)")
         }
         let info = ProviderInfo(id: pluginId, version: pluginVersion, origin: file, digest: digest)
         return NativeProvider(info: info, components: registrar.components, state: .init(pointer: state), callDeadline: callDeadline)
