@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
         // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
         .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig", "PlugboardLoader"], swiftSettings: strict),
-        .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost"], swiftSettings: strict),
+        .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost", "PlugboardConfig", "PlugboardLoader"], swiftSettings: strict),
         // --- end config ---
         // --- MCP server (issue 4) ---
         // JSON-RPC 2.0 and MCP in both protocol eras, sessions, method handlers, stdio and Streamable HTTP.
