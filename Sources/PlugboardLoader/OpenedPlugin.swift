@@ -20,6 +20,10 @@ public struct OpenedPlugin: @unchecked Sendable, Hashable {
         self.entry = entry
     }
 
+    /// The ABI the plugin was built for.
+    public var abiMajor: UInt16 { entry.abi_major }
+    public var abiMinor: UInt16 { entry.abi_minor }
+
     public static func == (lhs: OpenedPlugin, rhs: OpenedPlugin) -> Bool { lhs.file == rhs.file && lhs.digest == rhs.digest }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(file)
