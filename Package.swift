@@ -37,7 +37,11 @@ let package = Package(
         .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
         // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
         .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig", "PlugboardLoader"], swiftSettings: strict),
-        .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost", "PlugboardConfig", "PlugboardLoader"], swiftSettings: strict),
+        .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost", "PlugboardConfig", "PlugboardLoader", "PlugboardTestSupport"], swiftSettings: strict),
+        // Shared by the test targets: build products, running commands, a stdio session with the real server.
+        .target(name: "PlugboardTestSupport", dependencies: ["PlugboardJSON"], path: "Tests/PlugboardTestSupport", swiftSettings: strict),
+        // The plugboard command line, run as a real process.
+        .testTarget(name: "PlugboardCLITests", dependencies: ["PlugboardTestSupport", "PlugboardJSON"], swiftSettings: strict),
         // --- end config ---
         // --- MCP server (issue 4) ---
         // JSON-RPC 2.0 and MCP in both protocol eras, sessions, method handlers, stdio and Streamable HTTP.

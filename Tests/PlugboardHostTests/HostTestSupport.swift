@@ -4,39 +4,24 @@ import PlugboardCore
 import PlugboardHost
 import PlugboardJSON
 import PlugboardLoader
+import PlugboardTestSupport
 import Synchronization
 
 /// Paths and builds the host tests use: the real bundled providers from the build products directory, and
 /// fixture providers compiled from Tests/Fixtures with the SDK's one-line build.
 enum HostFixtures {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repository = BuildProducts.repository
+    static let products = BuildProducts.directory
 
-    /// The build products directory: where the test bundle lives, and where `swift build` put lib<name>.so.
-    static let products: String = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("libcalculator.so").path), directory.path != "/" {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.path
-    }()
-
-    static func temporaryDirectory(_ label: String) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plugboard-\(label)-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func temporaryDirectory(_ label: String) -> String { BuildProducts.temporaryDirectory(label) }
 
     /// Builds Tests/Fixtures/dropin.c with its `ping` tool at `version`, into `directory`, and returns the path.
-    static func dropin(version: String, into directory: String) throws -> String {
+    static func dropin(version: String, into directory: String) async throws -> String {
         let output = directory + "/dropin-\(version).so"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["cc", "-shared", "-fPIC", "-I", repository + "/PluginSDK/include",
-                             "-DDROPIN_VERSION=\"\(version)\"", repository + "/Tests/Fixtures/dropin.c", "-o", output]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        let build = try await CommandRun.run("/usr/bin/env", [
+            "cc", "-shared", "-fPIC", "-I", repository + "/PluginSDK/include",
+            "-DDROPIN_VERSION=\"\(version)\"", repository + "/Tests/Fixtures/dropin.c", "-o", output])
+        guard build.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: build.stderr]) }
         return output
     }
 

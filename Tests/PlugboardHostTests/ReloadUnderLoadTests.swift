@@ -49,7 +49,7 @@ private func loadLoop(_ host: PluginHost, tally: Tally) async {
     @Test func noCallFailsWhileTheProviderIsReplacedTwentyTimes() async throws {
         let builds = HostFixtures.temporaryDirectory("builds")
         let versions = ["1.0", "1.1"]
-        let files = try versions.map { try HostFixtures.dropin(version: $0, into: builds) }
+        let files = try await [HostFixtures.dropin(version: versions[0], into: builds), HostFixtures.dropin(version: versions[1], into: builds)]
         let plugins = HostFixtures.temporaryDirectory("plugins")
         try HostFixtures.install(files[0], as: "dropin.so", in: plugins)
         let host = PluginHost(config: RuntimeConfig(pluginDirectories: [.init(path: plugins, watch: true, autoMount: true)]),
@@ -78,7 +78,7 @@ private func loadLoop(_ host: PluginHost, tally: Tally) async {
 
     @Test func removeAndReAddFailsNoCallInFlight() async throws {
         let builds = HostFixtures.temporaryDirectory("builds")
-        let file = try HostFixtures.dropin(version: "1.0", into: builds)
+        let file = try await HostFixtures.dropin(version: "1.0", into: builds)
         let plugins = HostFixtures.temporaryDirectory("plugins")
         try HostFixtures.install(file, as: "dropin.so", in: plugins)
         let host = PluginHost(config: RuntimeConfig(pluginDirectories: [.init(path: plugins, watch: true, autoMount: true)]),
