@@ -35,7 +35,7 @@ struct MountTreeBuilder {
     mutating func build() -> MountNode {
         var children = state.config.mounts.enumerated().map { node(for: $0.element, at: "$.mounts[\($0.offset)]") }
         children += autoMounts()
-        return MountNode(children: children)
+        return MountNode(children: children + state.builtins)
     }
 
     private mutating func node(for mount: RuntimeConfig.Mount, at path: String) -> MountNode {

@@ -27,6 +27,8 @@ public final class PluginHost: Sendable {
         var instances: [InstanceKey: any Provider] = [:]
         var warnings: [String] = []
         var watchers: [DirectoryWatcher] = []
+        /// Mounts the host adds itself (built-in providers), after the configured ones.
+        var builtins: [MountNode] = []
     }
 
     struct DirectoryContents {
@@ -44,10 +46,13 @@ public final class PluginHost: Sendable {
 
     /// Loads everything the configuration names and compiles the routing tables. Files that fail are skipped and
     /// reported; they never stop the others.
-    public init(config: RuntimeConfig, factory: any ProviderFactory, onEvent: @escaping @Sendable (HostEvent) -> Void = { _ in }) {
+    public init(
+        config: RuntimeConfig, factory: any ProviderFactory, builtins: [MountNode] = [],
+        onEvent: @escaping @Sendable (HostEvent) -> Void = { _ in }
+    ) {
         self.factory = factory
         self.onEvent = onEvent
-        var initial = State(config: config, directories: config.pluginDirectories.map { DirectoryContents(directory: $0) })
+        var initial = State(config: config, directories: config.pluginDirectories.map { DirectoryContents(directory: $0) }, builtins: builtins)
         for index in initial.directories.indices { Self.scan(&initial.directories[index], factory: factory, onEvent: onEvent) }
         let root = Self.mountTree(&initial, factory: factory, onEvent: onEvent)
         store = RoutingTableStore(
@@ -106,6 +111,45 @@ public final class PluginHost: Sendable {
     /// Waits until every directory change seen so far has been applied (for tests and orderly shutdown).
     public func settle() { reloads.sync {} }
 
+    /// Applies a new configuration (SIGHUP): plugin directories, mounts, filters, disable rules and plugin
+    /// configurations take effect at once, reusing every instance whose file and configuration are unchanged.
+    /// HTTP paths are bound at start, so a changed set of surfaces is reported and the running one kept.
+    /// Returns what could not be applied.
+    @discardableResult
+    public func reload(_ newConfig: RuntimeConfig) -> [String] {
+        stopWatching()
+        let factory = self.factory, onEvent = self.onEvent
+        var notApplied: [String] = []
+        let root: MountNode = reloads.sync {
+            state.withLock { state in
+                var config = newConfig
+                if config.surfaces != state.config.surfaces {
+                    notApplied.append("the surfaces changed; restart plugboard to serve the new ones (kept: "
+                        + state.config.surfaces.map { "\($0.name) at \($0.path)" }.joined(separator: ", ") + ")")
+                    config.surfaces = state.config.surfaces
+                }
+                if config.transports != state.config.transports {
+                    notApplied.append("transport settings (listen address, limits, page size) apply at the next restart")
+                    config.transports = state.config.transports
+                }
+                let previous = state.directories
+                state.config = config
+                state.directories = config.pluginDirectories.map { directory in
+                    var contents = previous.first(where: { $0.directory.path == directory.path }) ?? DirectoryContents(directory: directory)
+                    contents.directory = directory
+                    Self.scan(&contents, factory: factory, onEvent: onEvent)
+                    return contents
+                }
+                state.namedFiles = [:]  // named files are read again: they may have been rebuilt
+                return Self.mountTree(&state, factory: factory, onEvent: onEvent)
+            }
+        }
+        store.replaceRoot(root)
+        startWatching()
+        for note in notApplied { onEvent(.warning(note)) }
+        return notApplied
+    }
+
     func apply(_ batch: DirectoryChangeBatch, toDirectoryAt index: Int) {
         let factory = self.factory, onEvent = self.onEvent
         let root: MountNode = state.withLock { state in
@@ -132,7 +176,7 @@ public final class PluginHost: Sendable {
         let path = contents.directory.path
         var found: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
         for name in DirectoryListing.names(in: path, onEvent: onEvent) where PluginFileName.isCandidate(name) {
-            // An unchanged file keeps its identity; only new or changed files are opened again.
+            // Identifying hashes the file; an unchanged file maps to the same cached image and the same instance.
             found[name] = identify(path + "/" + name, factory: factory, onEvent: onEvent)
         }
         for name in contents.files.keys where found[name] == nil { onEvent(.unloaded(file: path + "/" + name)) }

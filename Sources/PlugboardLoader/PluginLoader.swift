@@ -36,7 +36,15 @@ public final class PluginLoader: Sendable {
         }
     }
 
+    /// Opens and initializes a provider file: `open` followed by `instantiate`.
     public func load(file: String, config: RawJSON = .emptyObject) throws(PluginLoadError) -> NativeProvider {
+        try instantiate(try open(file: file), config: config)
+    }
+
+    /// Copies `file` into the cache, dlopens the copy and checks its entry (symbol, magic, size, ABI, plugin id),
+    /// running no plugin code but the entry function. The host uses this to learn which plugin a file holds before
+    /// deciding how to mount it.
+    public func open(file: String) throws(PluginLoadError) -> OpenedPlugin {
         func failure(_ stage: PluginLoadError.Stage, _ detail: String) -> PluginLoadError {
             PluginLoadError(file: file, stage: stage, detail: detail)
         }
@@ -77,10 +85,21 @@ public final class PluginLoader: Sendable {
             throw failure(.badEntry, "plugin_id must be a non-empty string of a-z, 0-9, '_' and '-' (for example \"calculator\").")
         }
         let pluginVersion = entry.plugin_version.map { String(cString: $0) } ?? "0"
-        guard let initialize = entry.`init`, let describe = entry.describe else {
+        guard entry.`init` != nil, entry.describe != nil else {
             throw failure(.badEntry, "the entry of plugin '\(pluginId)' has no init or no describe function; both are required.")
         }
+        return OpenedPlugin(file: file, id: pluginId, version: pluginVersion, digest: digest, entry: entry)
+    }
 
+    /// Runs the plugin's init with `config` and its describe, validates the catalog, and returns the provider.
+    /// Each call makes a new instance with its own plugin state.
+    public func instantiate(_ plugin: OpenedPlugin, config: RawJSON = .emptyObject) throws(PluginLoadError) -> NativeProvider {
+        func failure(_ stage: PluginLoadError.Stage, _ detail: String) -> PluginLoadError {
+            PluginLoadError(file: plugin.file, stage: stage, detail: detail)
+        }
+        let (file, pluginId, pluginVersion, digest) = (plugin.file, plugin.id, plugin.version, plugin.digest)
+        // `open` checked that both exist.
+        let (initialize, describe) = (plugin.entry.`init`!, plugin.entry.describe!)
         let host = HostTable.make(context: PluginHostContext(pluginId: pluginId, log: log))
         var state: UnsafeMutableRawPointer?
         let errorCapacity = 1024
@@ -98,11 +117,15 @@ public final class PluginLoader: Sendable {
         let registrar = Registrar()
         let describeStatus = registrar.collect { describe(state, $0) }
         var problems = registrar.problems
-        if describeStatus != 0 { problems.insert("describe returned \(describeStatus)", at: 0) }
-        problems += CatalogChecks.problems(in: registrar.components.map(\.descriptor))
+        if describeStatus != 0 && problems.isEmpty { problems.append("describe returned \(describeStatus) (nonzero: refused)") }
         guard problems.isEmpty else {
             throw failure(.invalidDescription, "invalid description of plugin '\(pluginId)': " + problems.joined(separator: "; ")
                 + ". Fix the registrations in describe.")
+        }
+        do {
+            try CatalogRules.validate(registrar.components.map(\.descriptor), provider: pluginId)
+        } catch {
+            throw failure(.invalidDescription, "invalid catalog of \(error.description)")
         }
         let info = ProviderInfo(id: pluginId, version: pluginVersion, origin: file, digest: digest)
         return NativeProvider(info: info, components: registrar.components, state: .init(pointer: state), callDeadline: callDeadline)

@@ -42,6 +42,7 @@ public final class TypedFunction: @unchecked Sendable {
         guard parameterNames.count == letters.count else {
             throw TypedFunctionError("signature '\(signature)' has \(letters.count) parameter(s) but \(parameterNames.count) name(s) were given")
         }
+        guard letters.count <= 64 else { throw TypedFunctionError("signature '\(signature)' has more than 64 parameters") }
         guard Set(parameterNames).count == parameterNames.count, !parameterNames.contains(where: \.isEmpty) else {
             throw TypedFunctionError("parameter names \(parameterNames) must be non-empty and distinct")
         }
@@ -78,68 +79,54 @@ public final class TypedFunction: @unchecked Sendable {
     }
 
     /// Validates and converts `arguments`, calls the function, and returns the CallToolResult bytes.
+    /// The hot path: arguments are scanned as raw member ranges (no JSONValue tree), slots live on the stack,
+    /// and the result is written straight to bytes.
     public func call(arguments: RawJSON) -> Result<[UInt8], InvocationError> {
-        callValue(arguments: arguments).map(Self.render)
-    }
-
-    /// The returned value as JSON (null for void), or why the call could not be made.
-    public func callValue(arguments: RawJSON) -> Result<JSONValue, InvocationError> {
-        let object: JSONObject
+        let members: [(key: String, range: Range<Int>)]
         do {
-            guard let parsed = try arguments.parsed().objectValue else {
+            guard let found = try JSONParser.members(ofObject: arguments.bytes) else {
                 return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' must be a JSON object"))
             }
-            object = parsed
+            members = found
         } catch {
             return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' are not valid JSON: \(error)"))
         }
-        for key in object.keys where !parameters.contains(where: { $0.name == key }) {
-            return .failure(InvocationError(.invalidArguments, "unexpected argument '\(key)'; '\(name)' takes \(parameterList)"))
-        }
-        var slots = [UInt64](repeating: 0, count: parameters.count)
-        var strings: [UnsafeMutablePointer<CChar>] = []
-        defer { strings.forEach { free($0) } }
-        for (index, parameter) in parameters.enumerated() {
-            guard let value = object[parameter.name] else {
-                return .failure(InvocationError(.invalidArguments, "missing argument '\(parameter.name)' (\(parameter.letter.expectation)) of '\(name)'"))
+        return arguments.bytes.withUnsafeBufferPointer { bytes in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(parameters.count, 1)) { slots in
+                var strings: [UnsafeMutablePointer<CChar>] = []
+                defer { strings.forEach { free($0) } }
+                var given: UInt64 = 0  // bit i: parameter i was given (at most 64 parameters, checked at registration)
+                for member in members {
+                    guard let index = parameters.firstIndex(where: { $0.name == member.key }) else {
+                        return .failure(InvocationError(.invalidArguments, "unexpected argument '\(member.key)'; '\(name)' takes \(parameterList)"))
+                    }
+                    let letter = parameters[index].letter
+                    guard let slot = Self.convert(UnsafeBufferPointer(rebasing: bytes[member.range]), to: letter, strings: &strings) else {
+                        let value = (try? JSONParser.parse(Array(bytes[member.range]))) ?? .null
+                        return .failure(InvocationError(.invalidArguments,
+                            "argument '\(member.key)' of '\(name)' must be \(letter.expectation), got \(Self.describe(value))"))
+                    }
+                    slots[index] = slot
+                    given |= 1 << UInt64(index)
+                }
+                for (index, parameter) in parameters.enumerated() where given & (1 << UInt64(index)) == 0 {
+                    return .failure(InvocationError(.invalidArguments, "missing argument '\(parameter.name)' (\(parameter.letter.expectation)) of '\(name)'"))
+                }
+                return Self.render(invokeRaw(slots.baseAddress!), as: returns, name: name)
             }
-            guard let slot = Self.convert(value, to: parameter.letter, strings: &strings) else {
-                return .failure(InvocationError(.invalidArguments,
-                    "argument '\(parameter.name)' of '\(name)' must be \(parameter.letter.expectation), got \(Self.describe(value))"))
-            }
-            slots[index] = slot
         }
-        return invoke(slots)
     }
 
-    /// The libffi call itself: `slots` hold each argument's bits (a pointer for strings).
-    func invoke(_ slots: [UInt64]) -> Result<JSONValue, InvocationError> {
+    /// The libffi call itself: `slots` hold each argument's bits (a pointer for strings); returns the result's
+    /// bits. Exposed to the benchmark to measure libffi's share apart from JSON handling.
+    @_spi(Benchmarks) public func invokeRaw(_ slots: UnsafeMutablePointer<UInt64>) -> UInt64 {
         var result: UInt64 = 0
-        slots.withUnsafeBufferPointer { slotBuffer in
-            withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(slots.count, 1)) { values in
-                let base = UnsafeMutableRawPointer(mutating: slotBuffer.baseAddress)
-                for index in 0..<slots.count { values[index] = base.map { $0 + index * 8 } }
-                ffi_call(cif, function, &result, values.baseAddress)
-            }
+        let count = parameters.count
+        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(count, 1)) { values in
+            for index in 0..<count { values[index] = UnsafeMutableRawPointer(slots + index) }
+            ffi_call(cif, function, &result, values.baseAddress)
         }
-        switch returns {
-        case .void: return .success(.null)
-        case .bool: return .success(.bool(UInt8(truncatingIfNeeded: result) != 0))
-        case .int32: return .success(.int(Int(Int32(truncatingIfNeeded: result))))
-        case .int64:
-            let value = Int64(bitPattern: result)
-            guard abs(value) <= Self.limit else {
-                return .failure(InvocationError(.failed, "'\(name)' returned \(value), beyond ±2^53, which JSON numbers cannot carry exactly"))
-            }
-            return .success(.number(String(value)))
-        case .double:
-            let value = Double(bitPattern: result)
-            guard value.isFinite else {
-                return .failure(InvocationError(.failed, "'\(name)' returned \(value), which JSON cannot represent"))
-            }
-            return .success(.double(value))
-        case .string: return .success(.null)  // refused at registration
-        }
+        return result
     }
 
     private static let limit = SignatureLetter.int64Limit
@@ -148,27 +135,51 @@ public final class TypedFunction: @unchecked Sendable {
         parameters.isEmpty ? "no arguments" : parameters.map(\.name).joined(separator: ", ")
     }
 
-    private static func convert(_ value: JSONValue, to letter: SignatureLetter, strings: inout [UnsafeMutablePointer<CChar>]) -> UInt64? {
+    /// One argument's JSON bytes as the C value's bits, or nil if it does not fit the letter.
+    private static func convert(_ json: UnsafeBufferPointer<UInt8>, to letter: SignatureLetter, strings: inout [UnsafeMutablePointer<CChar>]) -> UInt64? {
+        guard let first = json.first else { return nil }
         switch letter {
         case .bool:
-            guard let flag = value.boolValue else { return nil }
-            return flag ? 1 : 0
+            if json.elementsEqual("true".utf8) { return 1 }
+            if json.elementsEqual("false".utf8) { return 0 }
+            return nil
         case .int32:
-            guard let number = value.int64Value, let narrow = Int32(exactly: number) else { return nil }
+            guard let number = integer(json), let narrow = Int32(exactly: number) else { return nil }
             return UInt64(UInt32(bitPattern: narrow))
         case .int64:
-            guard let number = value.int64Value, abs(number) <= limit else { return nil }
+            guard let number = integer(json), abs(number) <= limit else { return nil }
             return UInt64(bitPattern: number)
         case .double:
-            guard let number = value.doubleValue, number.isFinite else { return nil }
-            return number.bitPattern
+            guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return nil }
+            // The range is a valid JSON number followed (in the buffer) by a delimiter, so strtod stops at its end.
+            let number = json.withMemoryRebound(to: CChar.self) { strtod($0.baseAddress!, nil) }
+            return number.isFinite ? number.bitPattern : nil
         case .string:
-            guard let text = value.stringValue, !text.utf8.contains(0), let copy = strdup(text) else { return nil }
+            guard first == UInt8(ascii: "\""), let text = (try? JSONParser.parse(Array(json)))?.stringValue,
+                  !text.utf8.contains(0), let copy = strdup(text) else { return nil }
             strings.append(copy)
             return UInt64(UInt(bitPattern: copy))
         case .void:
             return nil
         }
+    }
+
+    /// A JSON number that is an exact integer (`3`, `-3`, `3.0`, `3e0`), as Int64.
+    private static func integer(_ json: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var value: Int64 = 0
+        var negative = false
+        var plain = true
+        for (offset, byte) in json.enumerated() {
+            if offset == 0 && byte == UInt8(ascii: "-") { negative = true; continue }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { plain = false; break }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflow1 && !overflow2 else { return nil }
+            value = sum
+        }
+        if plain { return negative ? -value : value }
+        guard let number = (try? JSONParser.parse(Array(json)))?.int64Value else { return nil }
+        return number
     }
 
     private static func describe(_ value: JSONValue) -> String {
@@ -178,12 +189,34 @@ public final class TypedFunction: @unchecked Sendable {
     }
 
     /// `{"content":[{"type":"text","text":"3"}],"structuredContent":{"result":3}}`; void: `{"content":[]}`.
-    static func render(_ value: JSONValue) -> [UInt8] {
-        if value.isNull { return Array(#"{"content":[]}"#.utf8) }
-        return JSONValue.object([
-            "content": .array([.object(["type": .string("text"), "text": .string(value.jsonText)])]),
-            "structuredContent": .object(["result": value]),
-        ]).serialized
+    static func render(_ bits: UInt64, as letter: SignatureLetter, name: String) -> Result<[UInt8], InvocationError> {
+        let literal: String
+        switch letter {
+        case .void: return .success(Array(#"{"content":[]}"#.utf8))
+        case .bool: literal = UInt8(truncatingIfNeeded: bits) != 0 ? "true" : "false"
+        case .int32: literal = String(Int32(truncatingIfNeeded: bits))
+        case .int64:
+            let value = Int64(bitPattern: bits)
+            guard abs(value) <= limit else {
+                return .failure(InvocationError(.failed, "'\(name)' returned \(value), beyond ±2^53, which JSON numbers cannot carry exactly"))
+            }
+            literal = String(value)
+        case .double:
+            let value = Double(bitPattern: bits)
+            guard value.isFinite else {
+                return .failure(InvocationError(.failed, "'\(name)' returned \(value), which JSON cannot represent"))
+            }
+            literal = JSONValue.literal(for: value)
+        case .string: return .failure(InvocationError(.internalError, "'\(name)' cannot return a string"))  // refused at registration
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(72 + 2 * literal.utf8.count)
+        out += #"{"content":[{"type":"text","text":""#.utf8
+        out += literal.utf8  // a number or boolean literal needs no escaping
+        out += #""}],"structuredContent":{"result":"#.utf8
+        out += literal.utf8
+        out += "}}".utf8
+        return .success(out)
     }
 }
 
