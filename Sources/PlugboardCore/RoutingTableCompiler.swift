@@ -82,19 +82,34 @@ struct RoutingTableCompiler {
         for provider in node.providers {
             let mountOrder = state.mountOrder
             state.mountOrder += 1
+            // A provider registers the versions of one identity one after another, so the previous
+            // registration's exposed name and group usually serve the next one without hashing.
+            var previous: (kind: ComponentKind, key: String, exposed: String, group: Int)?
             for descriptor in provider.components {
-                if let filter, !filter.admits(descriptor.version) { continue }
-                guard let exposed = expose(descriptor, through: path) else { continue }
+                if filter?.admits(descriptor.version) == false { continue }
+                let k = RoutingTable.kindIndex(descriptor.kind)
+                let exposed: String
+                var group: Int?
+                if !path.hasRules, let last = previous, last.kind == descriptor.kind, last.key == descriptor.key {
+                    guard surfaceAllows(descriptor, identity: last.exposed) else { continue }
+                    exposed = last.exposed
+                    group = last.group
+                } else {
+                    guard let name = expose(descriptor, through: path) else { continue }
+                    exposed = name
+                    group = state.groupIndex[k][exposed]
+                }
                 let candidate = Candidate(
                     provider: provider, descriptor: descriptor, exposedKey: exposed, namespaces: path.namespaces,
                     mountOrder: mountOrder)
-                let k = RoutingTable.kindIndex(descriptor.kind)
-                if let position = state.groupIndex[k][exposed] {
-                    state.groups[k][position].candidates.append(candidate)
+                if let group {
+                    state.groups[k][group].candidates.append(candidate)
                 } else {
-                    state.groupIndex[k][exposed] = state.groups[k].count
+                    group = state.groups[k].count
+                    state.groupIndex[k][exposed] = group
                     state.groups[k].append(Group(kind: descriptor.kind, exposedKey: exposed, candidates: [candidate]))
                 }
+                previous = (descriptor.kind, descriptor.key, exposed, group!)
             }
         }
         for child in node.children {
@@ -112,10 +127,11 @@ struct RoutingTableCompiler {
             guard let levelled = exposeLevelByLevel(descriptor, through: path.levels) else { return nil }
             identity = levelled
         }
-        for rule in surface.disabled where rule.hides(kind: descriptor.kind, identity: identity, version: descriptor.version) {
-            return nil
-        }
-        return identity
+        return surfaceAllows(descriptor, identity: identity) ? identity : nil
+    }
+
+    private func surfaceAllows(_ descriptor: ComponentDescriptor, identity: String) -> Bool {
+        !surface.disabled.contains { $0.hides(kind: descriptor.kind, identity: identity, version: descriptor.version) }
     }
 
     /// Every namespace at once, with the prefixes the path joined: the same as applying them inner first.
