@@ -82,4 +82,13 @@ import Testing
         let open = compile(MountNode(children: [MountNode(namespace: "api", children: [MountNode(namespace: "math", providers: [p])])]))
         #expect(try listed(open, .tool).compactMap { $0["name"]?.stringValue } == ["api_math_calc", "api_math_add"])
     }
+
+    @Test func aSurfaceRuleForOneVersionHidesOnlyThatVersionBehindNamespaces() async throws {
+        let p = try provider("p", [tool("calc", "1.0"), tool("calc", "2.0"), tool("calc", "3.0"), tool("other", "3.0")])
+        let surface = Surface(name: "s", path: "/s", disabled: [DisableRule(kind: .tool, identity: "a_b_calc", version: v("3"))])
+        let t = compile(MountNode(namespace: "a", children: [MountNode(namespace: "b", providers: [p])]), surface: surface)
+        #expect(try await versionRun(t, "a_b_calc") == "2.0")
+        #expect(try listed(t, .tool).first?.versions == ["2.0", "1.0"])
+        #expect(try await versionRun(t, "a_b_other") == "3.0")
+    }
 }
