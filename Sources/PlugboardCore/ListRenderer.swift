@@ -25,7 +25,7 @@ enum ListRenderer {
     }
 
     static func entry(_ identity: RoutedIdentity, into out: inout [UInt8]) {
-        let shown = identity.candidates[0].route.storage
+        let shown = identity.candidates[0]
         var object = ObjectWriter()
         object.open(&out)
         switch identity.kind {

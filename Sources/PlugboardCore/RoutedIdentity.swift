@@ -1,28 +1,19 @@
 import PlugboardJSON
 
-/// One registration that survived the filters on its way to a surface. A class: lookups and sorting pass
-/// references instead of copying a dozen fields; the route it answers with is built once, here.
-final class Candidate: Sendable {
-    let route: Route
-    /// Namespaces on the way from the surface down to the provider, outer first (to undo them on URIs).
-    let namespaces: [String]
-    /// Pre-order position of the provider: the earlier one wins a tie.
-    let mountOrder: Int
+/// One registration that survived the filters on its way to a surface. It is the route's own storage, so a
+/// lookup returns one reference built at compile time and sorting passes references, not dozens of fields.
+typealias Candidate = Route.Storage
 
-    var provider: any Provider { route.storage.provider }
-    var descriptor: ComponentDescriptor { route.storage.descriptor }
-    /// The registered version, kept here too so that sorting reads it without going through the route.
-    let version: Version?
-    var exposedKey: String { route.storage.exposedKey }
-
-    init(provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, namespaces: [String], mountOrder: Int) {
-        self.namespaces = namespaces
-        self.mountOrder = mountOrder
-        self.version = descriptor.version
+extension Route.Storage {
+    convenience init(
+        provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, namespaces: [String], mountOrder: Int
+    ) {
         let invocation = Invocation(
             kind: descriptor.kind, key: descriptor.key, version: descriptor.version,
             uri: descriptor.kind == .resource ? descriptor.key : nil)
-        self.route = Route(provider: provider, descriptor: descriptor, exposedKey: exposedKey, invocation: invocation)
+        self.init(
+            provider: provider, descriptor: descriptor, exposedKey: exposedKey, invocation: invocation,
+            namespaces: namespaces, mountOrder: mountOrder)
     }
 }
 

@@ -63,7 +63,7 @@ public final class RoutingTable: Sendable {
             case .failure(let error):
                 return .failure(error)
             case .success(let candidate):
-                var invocation = candidate.route.invocation
+                var invocation = candidate.invocation
                 invocation.arguments = RawJSON(.object(JSONObject(variables)))
                 invocation.uri = Namespacing.strip(candidate.namespaces, fromURI: uri) ?? uri
                 return .success(
