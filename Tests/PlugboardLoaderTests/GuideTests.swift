@@ -19,7 +19,7 @@ import Testing
         let source = try #require(Self.firstCBlock(of: guide))
         let directory = TestSupport.temporaryDirectory("guide")
         try source.write(toFile: directory + "/hello.c", atomically: true, encoding: .utf8)
-        let library = try TestSupport.compile(directory + "/hello.c", into: directory)
+        let library = try await TestSupport.compile(directory + "/hello.c", into: directory)
 
         let provider = try TestSupport.loader().load(file: library)
         #expect(provider.info.id == "hello")

@@ -8,8 +8,8 @@ import Testing
 @Suite struct NativeProviderBehaviourTests {
     let provider: NativeProvider
 
-    init() throws {
-        let file = try TestSupport.fixture("behaviours", into: TestSupport.temporaryDirectory("behaviours"))
+    init() async throws {
+        let file = try await TestSupport.fixture("behaviours", into: TestSupport.temporaryDirectory("behaviours"))
         provider = try TestSupport.loader().load(file: file)
     }
 
@@ -97,5 +97,40 @@ import Testing
         #expect(negate.inputSchema?.text == #"{"type":"object","properties":{"n":{"type":"integer","minimum":-2147483648,"maximum":2147483647}},"required":["n"],"additionalProperties":false}"#)
         let touch = try #require(provider.components.first { $0.key == "touch" })
         #expect(touch.outputSchema == nil)
+    }
+}
+
+/// Typed-call argument shapes the fast scanner hands to the validating parser, and what both paths refuse.
+@Suite struct TypedArgumentShapeTests {
+    let provider: NativeProvider
+
+    init() throws {
+        provider = try TestSupport.loader().load(file: TestSupport.bundled("calculator"))
+    }
+
+    @Test func escapedKeysAndWhitespaceStillBind() async throws {
+        // "\u0061" is "a": the fast scan gives up on escaped keys and the parser decodes them.
+        let result = try await provider.callTool("add", "{ \"\\u0061\" : 1.5 ,\n \"b\":2 }")
+        #expect(result.firstText == "3.5")
+    }
+
+    @Test func nestedValueIsTheWrongType() async throws {
+        #expect(try await provider.toolError("add", #"{"a":{"x":1},"b":2}"#) == InvocationError(.invalidArguments,
+            "argument 'a' of 'add' must be a number, got an object"))
+    }
+
+    @Test func notAnObject() async throws {
+        #expect(try await provider.toolError("add", "[1,2]") == InvocationError(.invalidArguments,
+            "arguments of 'add' must be a JSON object"))
+    }
+
+    @Test func repeatedKeyIsRefused() async throws {
+        let error = try #require(try await provider.toolError("add", #"{"a":1,"a":2,"b":3}"#))
+        #expect(error.kind == .invalidArguments)
+        #expect(error.message == "argument 'a' of 'add' is given twice")
+    }
+
+    @Test func exponentIntegersAndNegativeZero() async throws {
+        #expect(try await provider.callTool("add", #"{"a":1e2,"b":-0.5}"#).firstText == "99.5")
     }
 }

@@ -14,7 +14,7 @@ import Testing
     }
 
     /// Agrees with coreutils' sha256sum on a file whose length crosses block boundaries.
-    @Test func agreesWithSha256sum() throws {
+    @Test func agreesWithSha256sum() async throws {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let path = TestSupport.temporaryDirectory("sha") + "/data"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -23,8 +23,7 @@ import Testing
         process.arguments = ["sha256sum", path]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
+        try await TestSupport.run(process)
         let reference = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
         #expect(SHA256.hex(bytes) == String(reference))
     }
