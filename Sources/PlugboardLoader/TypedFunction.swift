@@ -190,9 +190,12 @@ public final class TypedFunction: @unchecked Sendable {
             return UInt64(bitPattern: number)
         case .double:
             guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return nil }
-            // The range is a valid JSON number followed (in the buffer) by a delimiter, so strtod stops at its end.
-            let number = json.withMemoryRebound(to: CChar.self) { strtod($0.baseAddress!, nil) }
-            return number.isFinite ? number.bitPattern : nil
+            if let exact = fastDecimal(json) { return exact.bitPattern }
+            // The range is a JSON number followed (in the buffer) by a delimiter, so strtod stops at its end.
+            var end: UnsafeMutablePointer<CChar>?
+            let number = json.withMemoryRebound(to: CChar.self) { strtod($0.baseAddress!, &end) }
+            let consumed = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(json.baseAddress!) } ?? 0
+            return number.isFinite && consumed == json.count ? number.bitPattern : nil
         case .string:
             guard first == UInt8(ascii: "\""), let text = (try? JSONParser.parse(Array(json)))?.stringValue,
                   !text.utf8.contains(0), let copy = strdup(text) else { return nil }
@@ -201,6 +204,41 @@ public final class TypedFunction: @unchecked Sendable {
         case .void:
             return nil
         }
+    }
+
+    /// Clinger's fast path: a plain decimal (`-12.375`, no exponent) whose digits fit in 2^53 and whose
+    /// fraction has at most 22 digits is the exact quotient of two exactly representable doubles, so one
+    /// correctly rounded IEEE division gives the correctly rounded value. Anything else: nil (use strtod).
+    private static func fastDecimal(_ json: UnsafeBufferPointer<UInt8>) -> Double? {
+        var mantissa: UInt64 = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        var digits = 0
+        var index = 0
+        let negative = json.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        while index < json.count {
+            let byte = json[index]
+            if byte == UInt8(ascii: ".") {
+                guard !seenPoint, digits > 0 else { return nil }
+                seenPoint = true
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if seenPoint { fractionDigits += 1 }
+                guard mantissa < 1 << 53, fractionDigits <= 22 else { return nil }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0, !(seenPoint && json.last == UInt8(ascii: ".")) else { return nil }
+        let value = Double(mantissa) / powersOfTen[fractionDigits]
+        return negative ? -value : value
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { product, _ in product * 10 }
     }
 
     /// A JSON number that is an exact integer (`3`, `-3`, `3.0`, `3e0`), as Int64.
@@ -227,6 +265,9 @@ public final class TypedFunction: @unchecked Sendable {
         return value.typeDescription
     }
 
+    private static let resultHead = Array(#"{"content":[{"type":"text","text":""#.utf8)
+    private static let resultMiddle = Array(#""}],"structuredContent":{"result":"#.utf8)
+
     /// `{"content":[{"type":"text","text":"3"}],"structuredContent":{"result":3}}`; void: `{"content":[]}`.
     static func render(_ bits: UInt64, as letter: SignatureLetter, name: String) -> Result<[UInt8], InvocationError> {
         let literal: String
@@ -245,16 +286,20 @@ public final class TypedFunction: @unchecked Sendable {
             guard value.isFinite else {
                 return .failure(InvocationError(.failed, "'\(name)' returned \(value), which JSON cannot represent"))
             }
-            literal = JSONValue.literal(for: value)
+            // As JSONValue.literal(for:), without string interpolation (this is the hot path).
+            literal = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description
         case .string: return .failure(InvocationError(.internalError, "'\(name)' cannot return a string"))  // refused at registration
         }
         var out: [UInt8] = []
-        out.reserveCapacity(72 + 2 * literal.utf8.count)
-        out += #"{"content":[{"type":"text","text":""#.utf8
-        out += literal.utf8  // a number or boolean literal needs no escaping
-        out += #""}],"structuredContent":{"result":"#.utf8
-        out += literal.utf8
-        out += "}}".utf8
+        out.reserveCapacity(Self.resultHead.count + Self.resultMiddle.count + 2 + 2 * literal.utf8.count)
+        out += Self.resultHead
+        var text = literal
+        text.withUTF8 { digits in
+            out += digits  // a number or boolean literal needs no escaping
+            out += Self.resultMiddle
+            out += digits
+        }
+        out += [UInt8(ascii: "}"), UInt8(ascii: "}")]
         return .success(out)
     }
 }

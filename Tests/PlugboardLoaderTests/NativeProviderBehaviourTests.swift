@@ -134,3 +134,17 @@ import Testing
         #expect(try await provider.callTool("add", #"{"a":1e2,"b":-0.5}"#).firstText == "99.5")
     }
 }
+
+/// Number arguments of typed functions read exactly as Swift's own `Double(String)` reads them, on the fast
+/// decimal path and on the strtod fallback alike (a + 0 returns a unchanged).
+@Suite struct TypedNumberReadingTests {
+    @Test(arguments: ["0.1", "-12.375", "0.30000000000000004", "3", "-0", "1e2", "2.5E-3", "123456789.123456789",
+                      "9007199254740993", "0.0000000000000000000000001", "1.7976931348623157e308", "4.9e-324"])
+    func readsLikeSwift(_ literal: String) async throws {
+        let provider = try TestSupport.loader().load(file: TestSupport.bundled("calculator"))
+        let result = try await provider.callTool("add", #"{"a":\#(literal),"b":0}"#)
+        let expected = try #require(Double(literal)) + 0
+        let text = try #require(result.firstText)
+        #expect(Double(text) == expected, "\(literal) read as \(text), expected \(expected)")
+    }
+}
