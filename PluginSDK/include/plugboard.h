@@ -140,7 +140,9 @@ struct pb_host {
      * ({"content":[...]}), or as a convenience any JSON value that is not an object with a "content" array:
      * the host wraps it as text content (a string as itself, anything else as JSON text), plus
      * structuredContent when it is an object. Resources/templates: a ReadResourceResult ({"contents":[...]}).
-     * Prompts: a GetPromptResult ({"messages":[...]}). Returns 0, or -1 if the JSON is invalid (nothing set). */
+     * Prompts: a GetPromptResult ({"messages":[...]}). The first set_result/set_error of a call counts; later
+     * ones are ignored. Returns 0, or -1 if the JSON is invalid or not the kind's result object: the call then
+     * fails with an internal error saying why. */
     int32_t (*set_result)(pb_call *call, const char *json);
     /* A failure (code: pb_error_code; message: what went wrong and what to do). Returns 0 or -1. */
     int32_t (*set_error)(pb_call *call, int32_t code, const char *message);

@@ -130,3 +130,15 @@ import Testing
                            "mixed_versions.so": .invalidDescription, "duplicate.so": .invalidDescription])
     }
 }
+
+/// ABI rule: a provider built for a newer minor of the same major loads; the host reads the prefix it knows.
+@Suite struct NewerMinorTests {
+    @Test func newerMinorWithLongerStructsLoadsAndAnswers() async throws {
+        let file = try await TestSupport.fixture("newer_minor", into: TestSupport.temporaryDirectory("minor"))
+        let provider = try TestSupport.loader().load(file: file)
+        #expect(provider.info.id == "newer_minor")
+        #expect(provider.info.version == "1.7.0")
+        #expect(provider.components.map(\.label) == ["tool 'future_ok'"])
+        #expect(try await provider.callTool("future_ok").firstText == "ok")
+    }
+}
