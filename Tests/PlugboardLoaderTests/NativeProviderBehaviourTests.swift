@@ -1,6 +1,7 @@
 import PlugboardCore
 import PlugboardJSON
 import PlugboardLoader
+import Synchronization
 import Testing
 
 /// The call machinery, through a good fixture provider: serialization, reentrancy, PENDING + complete from
@@ -36,6 +37,22 @@ import Testing
     @Test func pendingCompletedFromAnotherThread() async throws {
         let result = try await provider.callTool("later")
         #expect(result.firstText == "later")
+    }
+
+    @Test func firstAnswerCountsAndUseAfterCompleteIsIgnored() async throws {
+        let logs = Mutex<[LogRecord]>([])
+        let result = try await provider.callTool("sloppy", context: InvocationContext(log: { record in logs.withLock { $0.append(record) } }))
+        #expect(result.firstText == "first")
+        // The late calls came after `complete`: the pointer is no longer live, so nothing is forwarded.
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(logs.withLock { $0 }.isEmpty)
+        // And the host is still well: the provider answers the next call.
+        #expect(try await provider.callTool("later").firstText == "later")
+    }
+
+    @Test func unknownHandlerStatusIsAnInternalError() async throws {
+        #expect(try await provider.toolError("bad_status") == InvocationError(.internalError,
+            "tool 'bad_status' of plugin 'behaviours' returned 7; handlers return PB_OK or PB_PENDING"))
     }
 
     @Test func argumentBytesArriveVerbatimWithTheirLength() async throws {
