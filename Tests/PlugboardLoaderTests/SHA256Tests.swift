@@ -28,3 +28,20 @@ import Testing
         #expect(SHA256.hex(bytes) == String(reference))
     }
 }
+
+@Suite struct SHA256StreamingTests {
+    /// Feeding the same bytes in uneven pieces (across block boundaries) gives the one-shot digest.
+    @Test func piecewiseEqualsOneShot() {
+        let bytes = (0..<777).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 1) }
+        var hasher = SHA256()
+        var start = 0
+        for size in [1, 63, 64, 65, 0, 127, 200, 256] {
+            let end = min(start + size, bytes.count)
+            hasher.update(bytes[start..<end])
+            start = end
+        }
+        hasher.update(bytes[start...])
+        let hex = hasher.finalize().map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        #expect(hex == SHA256.hex(bytes))
+    }
+}
