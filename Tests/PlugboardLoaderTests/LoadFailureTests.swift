@@ -71,6 +71,15 @@ import Testing
             + "config key 'database' is missing; set it to the path of the notes database")
     }
 
+    @Test func initThatNeverReturnsIsAbandonedAtTheStartupDeadline() async throws {
+        let file = try await TestSupport.fixture("init_hangs", into: directory)
+        let loader = PluginLoader(cacheDirectory: TestSupport.temporaryDirectory("cache"), startupDeadline: .milliseconds(200))
+        #expect(throws: PluginLoadError(file: file, stage: .initFailed,
+            detail: "init of plugin 'init_hangs' did not return within 0.2 seconds; it must not block (start background work on a thread of its own).")) {
+            try loader.load(file: file)
+        }
+    }
+
     @Test func invalidSchema() async throws {
         let error = try await failure("invalid_schema")
         #expect(error.stage == .invalidDescription)
