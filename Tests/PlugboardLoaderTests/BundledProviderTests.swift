@@ -75,6 +75,13 @@ import Testing
         return try TestSupport.parse(try await provider.invoke(invocation, context: .none))
     }
 
+    @Test func logsOutsideACallGoToTheLoadersLogTaggedWithThePluginId() throws {
+        let records = Mutex<[LogRecord]>([])
+        let loader = PluginLoader(cacheDirectory: TestSupport.temporaryDirectory("cache"), log: { record in records.withLock { $0.append(record) } })
+        _ = try loader.load(file: TestSupport.bundled("notes"))
+        #expect(records.withLock { $0 } == [LogRecord(level: .info, logger: "notes", message: "notes: ready with 2 notes")])
+    }
+
     @Test func catalog() {
         #expect(provider.components.map(\.label) == [
             "resource 'notes://index'", "resource template 'notes://note/{id}' version 1.0",
