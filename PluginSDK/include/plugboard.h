@@ -30,11 +30,13 @@
  *     starts stay valid. deinit is called when the host drops the provider, if ever.
  *
  * THREADING
- *   - init, describe and deinit are called one at a time, never concurrently with anything else.
+ *   - init, describe and deinit are called one at a time, never concurrently with anything else. init and
+ *     describe run on a host thread within a startup deadline (10 s by default): they must not block.
  *   - Handlers run on host threads (never an async runtime's pool) and may block.
- *   - A component is called concurrently with itself ONLY if it was registered with PB_FLAG_REENTRANT;
- *     otherwise the host serializes its calls (one synchronous handler run at a time). Different components
- *     may run concurrently with each other: guard state they share.
+ *   - A component (typed functions included) is called concurrently with itself ONLY if it was registered
+ *     with PB_FLAG_REENTRANT; otherwise the host serializes its calls (one synchronous handler run at a time;
+ *     after PB_PENDING the component is free for its next call). Different components may run concurrently
+ *     with each other: guard state they share.
  *   - Every host function in pb_host may be called from any thread.
  *
  * ERRORS
