@@ -87,6 +87,17 @@ import Testing
             + "tool 'lookup': input_schema must be a JSON object, got [\"query\"]. Fix the registrations in describe.")
     }
 
+    @Test func everyMalformedRegistrationIsReported() async throws {
+        let error = try await failure("bad_registrations")
+        #expect(error.stage == .invalidDescription)
+        #expect(error.description == "\(error.file): invalid description of plugin 'bad_registrations': "
+            + "tool 'versioned': invalid version: version '1@0' contains '@', which is reserved for 'name@version' references; "
+            + "tool 'handlerless': no handler; set pb_component.handler; "
+            + "registration #3: kind 9 is not a pb_kind (1 tool, 2 resource, 3 resource template, 4 prompt); "
+            + "tool 'texty': signature 's(d)': 's' is for parameters only; a function cannot return a string; "
+            + "tool 'unnamed': signature 'd(d)' needs 1 parameter name(s); name 1 is missing. Fix the registrations in describe.")
+    }
+
     @Test func mixedVersionedAndUnversioned() async throws {
         let error = try await failure("mixed_versions")
         #expect(error.stage == .invalidDescription)
