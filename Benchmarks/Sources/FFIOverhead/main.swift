@@ -1,15 +1,15 @@
-// Measures, per call (best of several runs of many calls each, release build):
+// Run: see the FFIOverhead block in Benchmarks/Package.swift. Measures, per call (best of several runs of many calls each, release build):
 //   direct       a C function `double add(double, double)` called through a function pointer
 //   ffi          the same through the loader's prepared libffi call interface (TypedFunction.invokeRaw)
 //   typed call   the whole typed tool call: JSON arguments parsed and validated, libffi call, result rendered
 //   invoke       NativeProvider.invoke of that tool, as the MCP layer calls it (thread hop, deadline)
 // and prints the overheads over the direct call.
-import DirectFunctions
+import FFIDirectFunctions
 import Foundation
 import PlugboardJSON
 @_spi(Benchmarks) import PlugboardLoader
 
-let library = CommandLine.arguments.dropFirst().first ?? "../../.build/release/libcalculator.so"
+let library = CommandLine.arguments.dropFirst().first ?? "../.build/release/libcalculator.so"
 let iterations = 200_000
 let runs = 7
 
@@ -82,4 +82,12 @@ for _ in 0..<3 {
     bestInvoke = min(bestInvoke, (Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(invokeIterations))
 }
 print(String(format: "provider.invoke        %8.1f ns/call   (handler thread + deadline + typed call)", bestInvoke))
+
+/// Resident memory in MiB (/proc/self/statm: pages), to show per-call state does not pile up.
+func residentMiB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+}
+print(String(format: "resident after %d invokes: %.1f MiB", 3 * invokeIterations, residentMiB()))
 print("(checksum \(s1 + s2 + s3))")
