@@ -9,9 +9,19 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "PlugboardCore", targets: ["PlugboardCore"]),
-    ],
+        // --- MCP server (issue 4) ---
+        .executable(name: "plugboard", targets: ["plugboard"]),
+        // --- end MCP server ---
+    ] + sdkProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        // --- MCP server (issue 4) ---
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // --- end MCP server ---
     ],
     targets: [
         // JSON values, a strict parser with limits, a writer and raw-byte scanning. No dependencies.
@@ -22,7 +32,68 @@ let package = Package(
             dependencies: ["PlugboardJSON", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: strict),
 
+        // --- config (issue 5): runtime.json decoding and validation ---
+        .target(name: "PlugboardConfig", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
+        .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
+        // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
+        .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig", "PlugboardLoader"], swiftSettings: strict),
+        .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost", "PlugboardConfig", "PlugboardLoader", "PlugboardTestSupport"], swiftSettings: strict),
+        // Shared by the test targets: build products, running commands, a stdio session with the real server.
+        .target(name: "PlugboardTestSupport", dependencies: ["PlugboardJSON"], path: "Tests/PlugboardTestSupport", swiftSettings: strict),
+        // The plugboard command line, run as a real process.
+        .testTarget(name: "PlugboardCLITests", dependencies: ["PlugboardTestSupport", "PlugboardJSON"], swiftSettings: strict),
+        // --- end config ---
+        // --- MCP server (issue 4) ---
+        // JSON-RPC 2.0 and MCP in both protocol eras, sessions, method handlers, stdio and Streamable HTTP.
+        .target(
+            name: "PlugboardMCP",
+            dependencies: [
+                "PlugboardCore", "PlugboardJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
+        // The command line: `plugboard serve --stdio | --http HOST:PORT`.
+        .executableTarget(
+            name: "plugboard",
+            dependencies: [
+                "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Spawns the real `plugboard` executable and speaks MCP to it over stdio and HTTP.
+        .testTarget(name: "PlugboardMCPTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
+        // --- end MCP server ---
+
         .testTarget(name: "PlugboardJSONTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardCoreTests", dependencies: ["PlugboardCore"], swiftSettings: strict),
-    ]
+    ] + sdkTargets
 )
+
+// MARK: - PluginSDK, native loader and bundled providers (issue 3, branch `sdk`)
+
+/// The bundled providers: each a shared library `lib<name>.so` in the build products directory.
+var bundledProviders: [String] { ["calculator", "notes", "greeter"] }
+
+var sdkProducts: [Product] {
+    bundledProviders.map { .library(name: $0, type: .dynamic, targets: [$0]) }
+        + [.library(name: "PlugboardLoader", targets: ["PlugboardLoader"])]  // for Benchmarks/FFIOverhead
+}
+
+var sdkTargets: [Target] { [
+    // The provider ABI header (PluginSDK/include/plugboard.h), exposed to Swift.
+    .target(name: "PlugboardABI", path: "PluginSDK", exclude: ["README.md", "plugboard.pc"],
+            sources: ["src"], publicHeadersPath: "include"),
+    // libffi, for typed plugin functions.
+    .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+    // dlopen, ABI checks, the in-process NativeProvider, typed functions.
+    .target(name: "PlugboardLoader", dependencies: ["PlugboardCore", "PlugboardABI", "CFFI"], swiftSettings: strict),
+    // Bundled providers: examples authors copy.
+    .target(name: "calculator", dependencies: ["PlugboardABI"], path: "Plugins/calculator", publicHeadersPath: "."),
+    .target(name: "notes", dependencies: ["PlugboardABI"], path: "Plugins/notes", publicHeadersPath: "."),
+    .target(name: "greeter", dependencies: ["PlugboardABI"], path: "Plugins/greeter", swiftSettings: strict),
+    .testTarget(name: "PlugboardLoaderTests", dependencies: ["PlugboardLoader"], swiftSettings: strict),
+] }

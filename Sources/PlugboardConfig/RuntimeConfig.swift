@@ -1,0 +1,168 @@
+import PlugboardCore
+import PlugboardJSON
+
+/// The operator's configuration (runtime.json), decoded and validated. Paths are resolved against the directory
+/// of the file they came from; `${bundled}` stands for the directory of the plugboard executable, where
+/// `swift build` puts the bundled providers.
+public struct RuntimeConfig: Sendable, Equatable {
+    public var pluginDirectories: [PluginDirectory]
+    public var mounts: [Mount]
+    public var surfaces: [SurfaceSpec]
+    public var transports: Transports
+    public var logging: Logging
+
+    public init(
+        pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [SurfaceSpec] = [SurfaceSpec(name: "mcp", path: "/mcp")],
+        transports: Transports = Transports(), logging: Logging = Logging()
+    ) {
+        self.pluginDirectories = pluginDirectories
+        self.mounts = mounts
+        self.surfaces = surfaces
+        self.transports = transports
+        self.logging = logging
+    }
+
+    /// A directory of provider files. Watched directories pick up added, replaced and removed files live.
+    public struct PluginDirectory: Sendable, Equatable {
+        public var path: String
+        public var watch: Bool
+        /// Mount every provider found here that no mount names, under its plugin id as namespace.
+        public var autoMount: Bool
+
+        public init(path: String, watch: Bool = false, autoMount: Bool = false) {
+            self.path = path
+            self.watch = watch
+            self.autoMount = autoMount
+        }
+    }
+
+    /// Where a provider runs: in the host process (fastest, shares its fate) or in a sandboxed worker.
+    public enum Isolation: String, Sendable, Equatable, CaseIterable {
+        case inProcess = "in-process"
+        case sandboxed
+    }
+
+    /// A namespace level. It names a provider (by plugin id, found in the plugin directories, or by file), or only
+    /// groups nested mounts; either way it may carry a filter and disable rules that apply to everything below.
+    public struct Mount: Sendable, Equatable {
+        public enum Source: Sendable, Equatable {
+            case pluginID(String)
+            case file(String)
+        }
+
+        public var namespace: String?
+        public var source: Source?
+        public var filter: VersionFilterSpec?
+        public var disable: [DisableSpec]
+        /// Handed to the plugin's init as JSON text.
+        public var pluginConfig: JSONValue?
+        public var isolation: Isolation
+        public var mounts: [Mount]
+
+        public init(
+            namespace: String? = nil, source: Source? = nil, filter: VersionFilterSpec? = nil, disable: [DisableSpec] = [],
+            pluginConfig: JSONValue? = nil, isolation: Isolation = .inProcess, mounts: [Mount] = []
+        ) {
+            self.namespace = namespace
+            self.source = source
+            self.filter = filter
+            self.disable = disable
+            self.pluginConfig = pluginConfig
+            self.isolation = isolation
+            self.mounts = mounts
+        }
+    }
+
+    /// `version_gte` (inclusive) and/or `version_lt` (exclusive); unversioned components pass unless excluded.
+    public struct VersionFilterSpec: Sendable, Equatable {
+        public var gte: Version?
+        public var lt: Version?
+        public var includeUnversioned: Bool
+
+        public init(gte: Version? = nil, lt: Version? = nil, includeUnversioned: Bool = true) {
+            self.gte = gte
+            self.lt = lt
+            self.includeUnversioned = includeUnversioned
+        }
+    }
+
+    /// Hides a component (one version, or all of them) as it is named at the level the rule sits on.
+    public struct DisableSpec: Sendable, Equatable {
+        public var kind: ComponentKind?
+        public var identity: String
+        public var version: Version?
+
+        public init(kind: ComponentKind? = nil, identity: String, version: Version? = nil) {
+            self.kind = kind
+            self.identity = identity
+            self.version = version
+        }
+    }
+
+    /// One API surface: an HTTP path (and a name for stdio and the CLI) with its own filter.
+    public struct SurfaceSpec: Sendable, Equatable {
+        public var name: String
+        public var path: String
+        public var filter: VersionFilterSpec?
+        public var disable: [DisableSpec]
+
+        public init(name: String, path: String, filter: VersionFilterSpec? = nil, disable: [DisableSpec] = []) {
+            self.name = name
+            self.path = path
+            self.filter = filter
+            self.disable = disable
+        }
+    }
+
+    public struct Transports: Sendable, Equatable {
+        public var stdio: Stdio
+        public var http: HTTP
+        public var limits: Limits
+
+        public init(stdio: Stdio = Stdio(), http: HTTP = HTTP(), limits: Limits = Limits()) {
+            self.stdio = stdio
+            self.http = http
+            self.limits = limits
+        }
+
+        public struct Stdio: Sendable, Equatable {
+            /// The surface a stdio client sees.
+            public var surface: String
+            public init(surface: String = "mcp") { self.surface = surface }
+        }
+
+        public struct HTTP: Sendable, Equatable {
+            public var host: String
+            public var port: Int
+            /// Origins allowed besides loopback ones (DNS-rebinding protection refuses every other Origin).
+            public var allowedOrigins: [String]
+            public var sessionIdleSeconds: Int
+
+            public init(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: [String] = [], sessionIdleSeconds: Int = 1800) {
+                self.host = host
+                self.port = port
+                self.allowedOrigins = allowedOrigins
+                self.sessionIdleSeconds = sessionIdleSeconds
+            }
+        }
+
+        public struct Limits: Sendable, Equatable {
+            public var maxRequestBytes: Int
+            public var maxResponseBytes: Int
+            public var maxJSONDepth: Int
+            public var listPageSize: Int
+
+            public init(maxRequestBytes: Int = 4 << 20, maxResponseBytes: Int = 16 << 20, maxJSONDepth: Int = 64, listPageSize: Int = 100) {
+                self.maxRequestBytes = maxRequestBytes
+                self.maxResponseBytes = maxResponseBytes
+                self.maxJSONDepth = maxJSONDepth
+                self.listPageSize = listPageSize
+            }
+        }
+    }
+
+    public struct Logging: Sendable, Equatable {
+        public var level: LogLevel
+        public init(level: LogLevel = .info) { self.level = level }
+    }
+}

@@ -1,0 +1,225 @@
+import Dispatch
+import PlugboardConfig
+import PlugboardCore
+import PlugboardJSON
+import Synchronization
+
+/// The running host: it finds provider files in the configured directories, instantiates the ones the mounts name
+/// (and, for auto-mount directories, the rest), compiles the mount tree into the routing store, and keeps it live
+/// as files are added, replaced and removed.
+///
+/// A replaced provider is a new instance; the old one stops receiving new calls when the store swaps, and the
+/// routes of calls already in flight keep it alive until they finish, so those calls end on the version they
+/// started on.
+public final class PluginHost: Sendable {
+    public let store: RoutingTableStore
+    private let factory: any ProviderFactory
+    private let onEvent: @Sendable (HostEvent) -> Void
+    private let state: Mutex<State>
+    private let reloads = DispatchQueue(label: "plugboard.host.reload")
+
+    struct State {
+        var config: RuntimeConfig
+        /// What each configured directory holds, by file name, in directory order.
+        var directories: [DirectoryContents]
+        /// Files named directly by mounts (`"file": …`), by path.
+        var namedFiles: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
+        var instances: [InstanceKey: any Provider] = [:]
+        var warnings: [String] = []
+        var watchers: [DirectoryWatcher] = []
+        /// Mounts the host adds itself (built-in providers), after the configured ones.
+        var builtins: [MountNode] = []
+    }
+
+    struct DirectoryContents {
+        var directory: RuntimeConfig.PluginDirectory
+        var files: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
+    }
+
+    /// An instance is one file's build, initialized with one mount's configuration.
+    struct InstanceKey: Hashable {
+        var digest: String
+        var mount: String
+        var config: String
+        var isolation: RuntimeConfig.Isolation
+    }
+
+    /// Loads everything the configuration names and compiles the routing tables. Files that fail are skipped and
+    /// reported; they never stop the others.
+    public init(
+        config: RuntimeConfig, factory: any ProviderFactory, builtins: [MountNode] = [],
+        onEvent: @escaping @Sendable (HostEvent) -> Void = { _ in }
+    ) {
+        self.factory = factory
+        self.onEvent = onEvent
+        var initial = State(config: config, directories: config.pluginDirectories.map { DirectoryContents(directory: $0) }, builtins: builtins)
+        for index in initial.directories.indices { Self.scan(&initial.directories[index], factory: factory, onEvent: onEvent) }
+        let root = Self.mountTree(&initial, factory: factory, onEvent: onEvent)
+        store = RoutingTableStore(
+            root: root, surfaces: config.surfaces.map(\.surface), pageSize: config.transports.limits.listPageSize)
+        state = Mutex(initial)
+    }
+
+    /// Warnings from the last compile: mounts that found no provider, and components shadowed on some surface.
+    public var warnings: [String] {
+        let mountWarnings = state.withLock { $0.warnings }
+        var shadowing: [String] = []
+        for surface in store.surfaces {
+            for warning in store.table(forSurface: surface.name)?.warnings ?? [] where !shadowing.contains(warning.message) {
+                shadowing.append(warning.message)
+            }
+        }
+        return mountWarnings + shadowing
+    }
+
+    /// Files skipped because they failed to load, with the reason.
+    public var skippedFiles: [ProviderLoadFailure] {
+        state.withLock { state in
+            state.directories.flatMap { $0.files.values.compactMap { try? $0.failureValue() } }
+                + state.namedFiles.values.compactMap { try? $0.failureValue() }
+        }
+    }
+
+    /// Starts watching the directories marked `watch`. A directory that cannot be watched is reported and left
+    /// unwatched; the host keeps serving what it has.
+    public func startWatching() {
+        let directories = state.withLock { $0.config.pluginDirectories.enumerated().filter { $0.element.watch } }
+        var watchers: [DirectoryWatcher] = []
+        for (index, directory) in directories {
+            do {
+                watchers.append(try DirectoryWatcher(directory: directory.path) { [weak self] batch in
+                    guard let self else { return }
+                    self.reloads.async { self.apply(batch, toDirectoryAt: index) }
+                })
+            } catch {
+                onEvent(.warning("\(error); files added there will not be picked up until a restart"))
+            }
+        }
+        state.withLock { $0.watchers.append(contentsOf: watchers) }
+    }
+
+    /// Stops watching. Serving continues with what is loaded.
+    public func stopWatching() {
+        let watchers = state.withLock { state in
+            defer { state.watchers = [] }
+            return state.watchers
+        }
+        for watcher in watchers { watcher.stop() }
+        reloads.sync {}
+    }
+
+    /// Waits until every directory change seen so far has been applied (for tests and orderly shutdown).
+    public func settle() { reloads.sync {} }
+
+    /// Applies a new configuration (SIGHUP): plugin directories, mounts, filters, disable rules and plugin
+    /// configurations take effect at once, reusing every instance whose file and configuration are unchanged.
+    /// HTTP paths are bound at start, so a changed set of surfaces is reported and the running one kept.
+    /// Returns what could not be applied.
+    @discardableResult
+    public func reload(_ newConfig: RuntimeConfig) -> [String] {
+        stopWatching()
+        let factory = self.factory, onEvent = self.onEvent
+        var notApplied: [String] = []
+        let root: MountNode = reloads.sync {
+            state.withLock { state in
+                var config = newConfig
+                if config.surfaces != state.config.surfaces {
+                    notApplied.append("the surfaces changed; restart plugboard to serve the new ones (kept: "
+                        + state.config.surfaces.map { "\($0.name) at \($0.path)" }.joined(separator: ", ") + ")")
+                    config.surfaces = state.config.surfaces
+                }
+                if config.transports != state.config.transports {
+                    notApplied.append("transport settings (listen address, limits, page size) apply at the next restart")
+                    config.transports = state.config.transports
+                }
+                let previous = state.directories
+                state.config = config
+                state.directories = config.pluginDirectories.map { directory in
+                    var contents = previous.first(where: { $0.directory.path == directory.path }) ?? DirectoryContents(directory: directory)
+                    contents.directory = directory
+                    Self.scan(&contents, factory: factory, onEvent: onEvent)
+                    return contents
+                }
+                state.namedFiles = [:]  // named files are read again: they may have been rebuilt
+                return Self.mountTree(&state, factory: factory, onEvent: onEvent)
+            }
+        }
+        store.replaceRoot(root)
+        startWatching()
+        for note in notApplied { onEvent(.warning(note)) }
+        return notApplied
+    }
+
+    func apply(_ batch: DirectoryChangeBatch, toDirectoryAt index: Int) {
+        let factory = self.factory, onEvent = self.onEvent
+        let root: MountNode = state.withLock { state in
+            var contents = state.directories[index]
+            if batch.needsRescan {
+                Self.scan(&contents, factory: factory, onEvent: onEvent)
+            } else {
+                for name in batch.removed where contents.files.removeValue(forKey: name) != nil {
+                    onEvent(.unloaded(file: contents.directory.path + "/" + name))
+                }
+                for name in batch.settled.sorted() {
+                    contents.files[name] = Self.identify(contents.directory.path + "/" + name, factory: factory, onEvent: onEvent)
+                }
+            }
+            state.directories[index] = contents
+            return Self.mountTree(&state, factory: factory, onEvent: onEvent)
+        }
+        store.replaceRoot(root)
+    }
+
+    // MARK: - Compiling the configuration into a mount tree
+
+    static func scan(_ contents: inout DirectoryContents, factory: any ProviderFactory, onEvent: @escaping (HostEvent) -> Void) {
+        let path = contents.directory.path
+        var found: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
+        for name in DirectoryListing.names(in: path, onEvent: onEvent) where PluginFileName.isCandidate(name) {
+            // Identifying hashes the file; an unchanged file maps to the same cached image and the same instance.
+            found[name] = identify(path + "/" + name, factory: factory, onEvent: onEvent)
+        }
+        for name in contents.files.keys where found[name] == nil { onEvent(.unloaded(file: path + "/" + name)) }
+        contents.files = found
+    }
+
+    static func identify(_ file: String, factory: any ProviderFactory, onEvent: (HostEvent) -> Void) -> Result<PluginIdentity, ProviderLoadFailure> {
+        let result = Result { () throws(ProviderLoadFailure) in try factory.identify(file: file) }
+        if case .failure(let failure) = result { onEvent(.skipped(failure)) }
+        return result
+    }
+
+    /// Builds the mount tree for the current state, reusing instances whose file, mount and configuration are
+    /// unchanged, and dropping the rest (calls in flight keep dropped ones alive until they finish).
+    static func mountTree(_ state: inout State, factory: any ProviderFactory, onEvent: @escaping (HostEvent) -> Void) -> MountNode {
+        var builder = MountTreeBuilder(state: state, factory: factory, onEvent: onEvent)
+        let root = builder.build()
+        for warning in builder.warnings where !state.warnings.contains(warning) { onEvent(.warning(warning)) }
+        state.instances = builder.usedInstances
+        state.namedFiles = builder.namedFiles
+        state.warnings = builder.warnings
+        return root
+    }
+}
+
+extension Result {
+    fileprivate func failureValue() throws -> Failure {
+        guard case .failure(let failure) = self else { throw CancellationError() }
+        return failure
+    }
+}
+
+extension RuntimeConfig.SurfaceSpec {
+    /// The core model's surface for this configuration entry.
+    public var surface: Surface {
+        Surface(name: name, path: path, filter: filter?.versionFilter, disabled: disable.map(\.rule))
+    }
+}
+
+extension RuntimeConfig.VersionFilterSpec {
+    public var versionFilter: VersionFilter { VersionFilter(gte: gte, lt: lt, includeUnversioned: includeUnversioned) }
+}
+
+extension RuntimeConfig.DisableSpec {
+    public var rule: DisableRule { DisableRule(kind: kind, identity: identity, version: version) }
+}

@@ -1,0 +1,41 @@
+import PlugboardConfig
+import PlugboardCore
+import PlugboardJSON
+
+/// A provider file, identified without running any of its code beyond the entry function.
+public struct PluginIdentity: Sendable, Hashable {
+    public var file: String
+    public var id: String
+    public var version: String
+    /// SHA-256 of the file's bytes: a replaced file is a new identity even under the same name.
+    public var digest: String
+
+    public init(file: String, id: String, version: String, digest: String) {
+        self.file = file
+        self.id = id
+        self.version = version
+        self.digest = digest
+    }
+}
+
+/// Why a provider file was skipped, in words an operator can act on (the loader's message names the file).
+public struct ProviderLoadFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var message: String
+
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// Turns provider files into providers. The host decides which files to mount and with which configuration;
+/// the factory knows how to load them (in process through dlopen, or in a sandboxed worker).
+public protocol ProviderFactory: Sendable {
+    func identify(file: String) throws(ProviderLoadFailure) -> PluginIdentity
+    func instantiate(
+        _ plugin: PluginIdentity, config: RawJSON, isolation: RuntimeConfig.Isolation
+    ) throws(ProviderLoadFailure) -> any Provider
+}

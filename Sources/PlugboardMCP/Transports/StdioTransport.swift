@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import PlugboardCore
+
+/// MCP over stdin/stdout: one JSON-RPC message per line. Requests run concurrently; responses and notifications
+/// go out through one batched writer; logs go to stderr only. Returns after end of input, once every request in
+/// flight has been answered. SIGTERM and SIGINT do the same: no new requests are taken, those in flight are
+/// answered, then it returns.
+public enum StdioTransport {
+    public static func run(server: MCPServer, surface: String, logger: Logger,
+                           input: Int32 = 0, output: Int32 = 1, drainOn signals: [Int32] = [SIGTERM, SIGINT]) async {
+        let session = MCPSession(surface: surface)
+        let writer = BatchedWriter(fd: output)
+        let inFlight = DispatchGroup()
+        let notify: MCPServer.Notify = { writer.write($0) }
+        let observation = server.store.observe { kinds in
+            // list_changed belongs to the handshake era (2026-07-28 clients re-list on their own schedule).
+            guard session.negotiatedVersion != nil else { return }
+            for method in ListChanged.methods(for: kinds) {
+                writer.write(WireMessages.notification(method: method, params: Array("{}".utf8)))
+            }
+        }
+        defer { observation.cancel() }
+
+        let draining = DrainLatch()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let finish = {
+                guard draining.finishOnce() else { return }
+                inFlight.wait()
+                writer.close()
+                done.resume()
+            }
+            draining.signalSources = signals.map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    logger.notice("signal \(number): finishing the requests in flight, then exiting")
+                    draining.startDraining()
+                    finish()
+                }
+                source.resume()
+                return source
+            }
+            let reader = LineReader(
+                fd: input, maxLine: server.configuration.limits.maxBytes,
+                onEvent: { event in
+                    switch event {
+                    case .oversized(let size):
+                        logger.warning("refused a message of \(size) bytes (limit \(server.configuration.limits.maxBytes))")
+                        writer.write(WireMessages.error(id: nil, .invalidRequest(
+                            "message of \(size) bytes exceeds the limit of \(server.configuration.limits.maxBytes) bytes")))
+                    case .line(let bytes):
+                        guard !draining.isDraining else { return }
+                        switch server.scan(bytes) {
+                        case .failure(let failure):
+                            writer.write(WireMessages.error(id: failure.id, failure.error))
+                        case .success(let message):
+                            switch message.kind {
+                            case .response: break
+                            case .notification: server.receiveNotification(message, session: session)
+                            case .request:
+                                inFlight.enter()
+                                Task {
+                                    if let reply = await server.respond(to: message, session: session, notify: notify) {
+                                        writer.write(reply)
+                                    }
+                                    inFlight.leave()
+                                }
+                            }
+                        }
+                    }
+                },
+                onEnd: { finish() })
+            reader.start()
+        }
+        draining.cancelSignalSources()
+    }
+}
+
+/// Draining state shared by the signal handlers and the reader: set once, finished once.
+private final class DrainLatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var draining = false
+    private var finished = false
+    /// Kept here so the handlers live as long as the transport runs.
+    var signalSources: [any DispatchSourceSignal] = []
+
+    func cancelSignalSources() {
+        for source in signalSources { source.cancel() }
+    }
+
+    var isDraining: Bool { lock.withLock { draining } }
+    func startDraining() { lock.withLock { draining = true } }
+    /// True for the first caller only.
+    func finishOnce() -> Bool { lock.withLock { defer { finished = true }; return !finished } }
+}
+
+enum ListChanged {
+    /// The notifications for a set of changed kinds; templates are announced with resources/list_changed.
+    static func methods(for kinds: Set<ComponentKind>) -> [String] {
+        var methods: [String] = []
+        if kinds.contains(.tool) { methods.append("notifications/tools/list_changed") }
+        if kinds.contains(.resource) || kinds.contains(.resourceTemplate) {
+            methods.append("notifications/resources/list_changed")
+        }
+        if kinds.contains(.prompt) { methods.append("notifications/prompts/list_changed") }
+        return methods
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import PlugboardConfig
+import PlugboardCore
+import PlugboardHost
+import PlugboardJSON
+import PlugboardMCP
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the configured providers over MCP (stdio or Streamable HTTP).",
+        discussion: """
+            Reads runtime.json (--config), loads and mounts the providers it names, watches its drop-in
+            directories, and serves every surface. Flags override the file. SIGHUP reloads the file (an invalid
+            file is reported and the running configuration kept); SIGTERM and SIGINT finish the requests in
+            flight, then exit.
+
+            Examples:
+              plugboard serve --http 127.0.0.1:8000      (surfaces at /mcp, /v1/mcp, /v2/mcp)
+              plugboard serve --stdio
+              plugboard serve --stdio --surface v1
+              plugboard serve --config /etc/plugboard/runtime.json
+            """)
+
+    @OptionGroup var options: HostOptions
+
+    @Flag(help: "Speak MCP over stdin/stdout (one JSON-RPC message per line; logs go to stderr).")
+    var stdio = false
+
+    @Option(help: ArgumentHelp("Serve Streamable HTTP on this loopback address (default: the config's).", valueName: "host:port"))
+    var http: String?
+
+    @Option(help: "The surface stdio serves (default: transports.stdio.surface).")
+    var surface: String?
+
+    @Flag(help: "Also mount the built-in diagnostics provider as 'diag' (echo, slow, fail, greet…).")
+    var diagnostics = false
+
+    @Option(help: "Largest message accepted, in bytes (default: transports.limits.max_request_bytes).")
+    var maxMessageBytes: Int?
+
+    @Option(help: "Deepest JSON nesting accepted (default: transports.limits.max_json_depth).")
+    var maxDepth: Int?
+
+    @Option(help: "Entries per page of tools/list and the other lists (default: transports.limits.list_page_size).")
+    var pageSize: Int?
+
+    @Option(help: "HTTP: end a session after this many seconds without requests (default: transports.http.session_idle_seconds).")
+    var sessionIdleTimeout: Int?
+
+    func validate() throws {
+        if stdio, http != nil { throw ValidationError("choose one of --stdio or --http HOST:PORT") }
+        if let http, HTTPAddress(http) == nil {
+            throw ValidationError("--http expects HOST:PORT on a loopback address, e.g. 127.0.0.1:8000 (got '\(http)')")
+        }
+        for (flag, value) in [("--max-message-bytes", maxMessageBytes), ("--max-depth", maxDepth), ("--page-size", pageSize),
+                              ("--session-idle-timeout", sessionIdleTimeout)] {
+            if let value, value <= 0 { throw ValidationError("\(flag) must be positive (got \(value))") }
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "plugboard")
+        var config = try options.loadConfig()
+        if let pageSize { config.transports.limits.listPageSize = pageSize }
+        let stdioSurface = surface ?? config.transports.stdio.surface
+        guard config.surfaces.contains(where: { $0.name == stdioSurface }) || !stdio else {
+            throw CommandFailure("unknown surface '\(stdioSurface)'; \(options.config) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
+        }
+        let builtins = diagnostics ? [MountNode(namespace: "diag", providers: [DiagnosticsProvider()])] : []
+        let host = PluginHost(config: config, factory: HostOptions.factory(), builtins: builtins) { event in
+            switch event {
+            case .warning, .skipped: logger.warning("\(event)")
+            default: logger.info("\(event)")
+            }
+        }
+        host.startWatching()
+        let reloader = ConfigReloader(file: options.config, host: host, logger: logger)
+
+        let address = http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: config.transports.http.host, port: config.transports.http.port)
+        StandardError.write(StartupSummary(config: config, host: host, stdioSurface: stdio ? stdioSurface : nil,
+                                           httpAddress: stdio ? nil : address).text)
+        let server = MCPServer(store: host.store, configuration: .init(limits: JSONParser.Limits(
+            maxDepth: maxDepth ?? config.transports.limits.maxJSONDepth,
+            maxBytes: maxMessageBytes ?? config.transports.limits.maxRequestBytes)))
+        if stdio {
+            await StdioTransport.run(server: server, surface: stdioSurface, logger: logger)
+        } else {
+            try await HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
+                                    sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds)).run()
+        }
+        reloader.stop()
+        host.stopWatching()
+    }
+}
+
+/// Reloads runtime.json on SIGHUP. An invalid file is reported and the running configuration kept.
+final class ConfigReloader {
+    private let source: any DispatchSourceSignal
+
+    init(file: String, host: PluginHost, logger: Logger) {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "plugboard.sighup"))
+        source.setEventHandler {
+            do throws(ConfigError) {
+                let config = try RuntimeConfigDecoder.load(file: file, bundledDirectory: HostOptions.bundledDirectory)
+                let notApplied = host.reload(config)
+                let note = notApplied.isEmpty ? "" : " (not applied: \(notApplied.joined(separator: "; ")))"
+                logger.notice("reloaded \(file)\(note)")
+            } catch {
+                logger.error("SIGHUP: \(error.description)\nkept the running configuration")
+            }
+        }
+        source.resume()
+    }
+
+    func stop() { source.cancel() }
+}
+
+/// HOST:PORT, loopback only (the server is not meant to face a network without a proxy in front).
+struct HTTPAddress {
+    let host: String
+    let port: Int
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else { return nil }
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import PlugboardConfig
+import PlugboardHost
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a runtime configuration and the providers it names, without serving.",
+        discussion: """
+            Reports every problem with its JSON path, what was found and what was expected, and exits with
+            status 1 if there is any. Provider files are opened and checked (their init is not run), so a mount
+            naming a plugin id that no file has is reported too.
+
+            Examples:
+              plugboard validate
+              plugboard validate --config /etc/plugboard/runtime.json
+            """)
+
+    @OptionGroup var options: HostOptions
+
+    func run() throws {
+        let config = try options.loadConfig()
+        let factory = HostOptions.factory()
+        var problems: [String] = []
+        var plugins: [PluginIdentity] = []
+        for directory in config.pluginDirectories {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.sorted() ?? [] where PluginFileName.isCandidate(name) {
+                do { plugins.append(try factory.identify(file: directory.path + "/" + name)) } catch { problems.append("skipped: \(error)") }
+            }
+        }
+        let ids = Set(plugins.map(\.id))
+        func check(_ mounts: [RuntimeConfig.Mount], at path: String) {
+            for (index, mount) in mounts.enumerated() {
+                let here = "\(path)[\(index)]"
+                if case .pluginID(let id) = mount.source, !ids.contains(id) {
+                    problems.append("\(here).provider: no file in the plugin directories has plugin id '\(id)'"
+                        + (ids.isEmpty ? "" : " (found: \(ids.sorted().joined(separator: ", ")))"))
+                }
+                if case .file(let file) = mount.source {
+                    do { _ = try factory.identify(file: file) } catch { problems.append("\(here).file: \(error)") }
+                }
+                check(mount.mounts, at: here + ".mounts")
+            }
+        }
+        check(config.mounts, at: "$.mounts")
+        guard problems.isEmpty else {
+            throw CommandFailure("\(options.config) has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+                + problems.map { "  \($0)" }.joined(separator: "\n"))
+        }
+        print("\(options.config) is valid: \(config.mounts.count) mount\(config.mounts.count == 1 ? "" : "s"), "
+            + "\(plugins.count) provider file\(plugins.count == 1 ? "" : "s") (\(ids.sorted().joined(separator: ", "))), "
+            + "surfaces \(config.surfaces.map { "\($0.name) at \($0.path)" }.joined(separator: ", "))")
+    }
+}
+
+import Foundation

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import PlugboardJSON
+import PlugboardTestSupport
+
+/// Writes `text` as a runtime.json in a fresh directory and returns its path.
+private func configFile(_ text: String) throws -> String {
+    let file = BuildProducts.temporaryDirectory("config") + "/runtime.json"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+    return file
+}
+
+@Suite struct ValidateCommandTests {
+    @Test func acceptsTheShippedConfiguration() async throws {
+        let run = try await CommandRun.plugboard("validate")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "runtime.json is valid: 3 mounts, 3 provider files (calculator, greeter, notes), "
+            + "surfaces mcp at /mcp, v1 at /v1/mcp, v2 at /v2/mcp\n")
+    }
+
+    @Test func reportsEveryConfigurationProblemWithItsPath() async throws {
+        let file = try configFile(#"{"mounts":[{"namespce":"math","provider":"calculator"}],"logging":{"level":"loud"}}"#)
+        let run = try await CommandRun.plugboard("validate", "--config", file)
+        #expect(run.status == 1)
+        #expect(run.stderr == """
+            Error: \(file) has 2 problems:
+              $.mounts[0].namespce: unknown key 'namespce'; did you mean 'namespace'?
+              $.logging.level: 'loud' is not one of 'debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'
+
+            """)
+    }
+
+    @Test func reportsAMountWhosePluginIsNowhere() async throws {
+        let file = try configFile(#"{"plugin_directories":["${bundled}"],"mounts":[{"namespace":"math","provider":"calculater"}]}"#)
+        let run = try await CommandRun.plugboard("validate", "--config", file)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("$.mounts[0].provider: no file in the plugin directories has plugin id 'calculater' (found: calculator, greeter, notes)"))
+    }
+}
+
+@Suite struct ListCommandTests {
+    @Test func eachSurfaceShowsTheVersionsItsFilterLetsThrough() async throws {
+        for (surface, calculate) in [("mcp", ["2.0", "1.0"]), ("v1", ["1.0"]), ("v2", ["2.0"])] {
+            let run = try await CommandRun.plugboard("list", "--surface", surface, "--json")
+            #expect(run.status == 0, "\(run.stderr)")
+            let rows = try #require(try JSONParser.parse(run.stdout).arrayValue)
+            let row = try #require(rows.first { $0["identity"]?.stringValue == "math_calculate" })
+            #expect(row["versions"]?.arrayValue?.compactMap(\.stringValue) == calculate)
+            #expect(row["default"]?.stringValue == calculate.first)
+            #expect(row["provider"]?.stringValue == "calculator 1.0.0")
+            // Unversioned components pass every filter.
+            #expect(rows.contains { $0["identity"]?.stringValue == "math_add" && $0["versions"]?.arrayValue == [] })
+        }
+    }
+
+    @Test func theTableMarksTheDefaultVersion() async throws {
+        let run = try await CommandRun.plugboard("list")
+        let lines = run.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(lines.first == "KIND IDENTITY VERSIONS PROVIDER")
+        #expect(lines.contains("tool math_calculate 2.0*, 1.0 calculator 1.0.0"))
+        #expect(lines.contains("resource_template notes://notes/note/{id} 2.0*, 1.0 notes 1.0.0"))
+    }
+
+    @Test func anUnknownSurfaceIsNamed() async throws {
+        let run = try await CommandRun.plugboard("list", "--surface", "v3")
+        #expect(run.status != 0)
+        #expect(run.stderr == "Error: unknown surface 'v3'; runtime.json declares: mcp, v1, v2\n")
+    }
+}
+
+@Suite struct RequestCommandTests {
+    @Test func callRoutesToTheDefaultOrThePinnedVersion() async throws {
+        let pinned = try await CommandRun.plugboard("call", "math_calculate", "--version", "1.0", "--args", #"{"a":6,"b":7,"op":"mul"}"#)
+        #expect(pinned.status == 0, "\(pinned.stderr)")
+        #expect(pinned.stdout == "42\n")
+        let v2 = try await CommandRun.plugboard("call", "math_calculate", "--json", "--args", #"{"a":1,"b":3,"op":"div","precision":2}"#)
+        let result = try JSONParser.parse(v2.stdout)
+        #expect(result["structuredContent"]?["result"]?.doubleValue == 0.33)
+        #expect(result["structuredContent"]?["precision"]?.int64Value == 2)
+    }
+
+    @Test func versionErrorsNameWhatIsAvailable() async throws {
+        let missing = try await CommandRun.plugboard("call", "math_calculate", "--version", "3", "--args", "{}")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "Error: tool 'math_calculate' has no version '3'; available: 2.0, 1.0 (JSON-RPC error -32602)\n")
+        // The v2 surface's filter hides 1.0: pinning it there is the same error, with what v2 has.
+        let filtered = try await CommandRun.plugboard("call", "math_calculate", "--surface", "v2", "--version", "1.0", "--args", "{}")
+        #expect(filtered.status == 1)
+        #expect(filtered.stderr == "Error: tool 'math_calculate' has no version '1.0'; available: 2.0 (JSON-RPC error -32602)\n")
+    }
+
+    @Test func aToolFailureIsPrintedAndExitsNonZero() async throws {
+        let run = try await CommandRun.plugboard("call", "math_calculate", "--args", #"{"a":1,"b":0,"op":"div"}"#)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("division by zero"))
+    }
+
+    @Test func readAndPromptFollowTheirVersions() async throws {
+        let text = try await CommandRun.plugboard("read", "notes://notes/note/1", "--version", "1.0")
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("Welcome\n"))
+        let json = try await CommandRun.plugboard("read", "notes://notes/note/1", "--version", "2.0")
+        #expect(try JSONParser.parse(json.stdout)["title"]?.stringValue == "Welcome")
+        let prompt = try await CommandRun.plugboard("prompt", "notes_summarize", "--args", #"{"id":"1"}"#)
+        #expect(prompt.status == 0, "\(prompt.stderr)")
+        #expect(prompt.stdout.hasPrefix("user: "))
+        #expect(prompt.stdout.contains("Welcome"))
+    }
+}
+
+@Suite struct InspectCommandTests {
+    @Test func showsIdentityAbiAndEveryComponent() async throws {
+        let run = try await CommandRun.plugboard("inspect", BuildProducts.bundled("calculator"))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("  plugin      calculator 1.0.0\n  ABI         1.0"))
+        #expect(run.stdout.contains("\ntool calculate 1.0"))
+        #expect(run.stdout.contains("\ntool calculate 2.0"))
+        #expect(run.stdout.contains("\ntool add (unversioned)"))
+    }
+
+    @Test func aFileThatIsNoProviderGetsTheLoadersMessage() async throws {
+        let file = BuildProducts.temporaryDirectory("inspect") + "/notes.txt.so"
+        try Data("plain text".utf8).write(to: URL(fileURLWithPath: file))
+        let run = try await CommandRun.plugboard("inspect", file)
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("Error: \(file): cannot be loaded as a shared library:"))
+    }
+}
+
+@Suite struct NewCommandTests {
+    @Test(arguments: ["c", "swift"])
+    func theSkeletonBuildsWithOneCommandAndPassesInspect(language: String) async throws {
+        let directory = BuildProducts.temporaryDirectory("new")
+        let created = try await CommandRun.plugboard("new", "sample", "--lang", language, "--output", directory)
+        #expect(created.status == 0, "\(created.stderr)")
+        let project = directory + "/sample"
+        let build = language == "c"
+            ? try await CommandRun.run("/usr/bin/env", ["make"], in: project)
+            : try await CommandRun.run("/usr/bin/env", ["swift", "build", "-c", "release"], in: project, timeout: .seconds(600))
+        #expect(build.status == 0, "\(build.stdout)\(build.stderr)")
+        let library = language == "c" ? project + "/libsample.so" : project + "/.build/release/libsample.so"
+        let inspected = try await CommandRun.plugboard("inspect", library)
+        #expect(inspected.status == 0, "\(inspected.stderr)")
+        #expect(inspected.stdout.contains("  plugin      sample 0.1.0"))
+        #expect(inspected.stdout.contains("\ntool echo 1.0"))
+    }
+
+    @Test func aNameThatIsNoPluginIdIsRefused() async throws {
+        let run = try await CommandRun.plugboard("new", "Bad Name", "--output", BuildProducts.temporaryDirectory("new"))
+        #expect(run.status != 0)
+        #expect(run.stderr.hasPrefix("Error: NAME must be a plugin id: lowercase letters, digits, '_' and '-' (got 'Bad Name')"))
+    }
+}
