@@ -112,7 +112,11 @@ class Bench:
             return wrk(url, headers, json.dumps(body), 2 if self.quick else seconds)
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # uvicorn waits for idle keep-alive connections
+                process.kill()
+                process.wait()
 
     # -- Scenarios ----------------------------------------------------------------------------------------------
 
@@ -295,7 +299,12 @@ def chart(results, path):
     import matplotlib.pyplot as plt
 
     panels = [(t, s) for t, s in results.items() if s["servers"]]
-    figure, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.6))
+    columns = 3
+    rows = (len(panels) + columns - 1) // columns
+    figure, grid = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.4 * rows), squeeze=False)
+    axes = [axis for row in grid for axis in row]
+    for unused in axes[len(panels):]:
+        unused.axis("off")
     palette = {"floor": "#9e9e9e", "fastmcp": "#e07b39", "mcp": "#c9a227"}
     for axis, (title, scenario) in zip(axes, panels):
         names = list(scenario["servers"])

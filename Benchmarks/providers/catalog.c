@@ -51,7 +51,7 @@ static int32_t sum(pb_call *call, const pb_request *request) {
 
 static int32_t describe(void *state, pb_registrar *registrar) {
     const catalog *c = state;
-    char key[32], version[16], description[96];
+    char key[32], version[24], description[96];
     for (long t = 0; t < c->tools; t++) {
         for (long v = 1; v <= c->versions; v++) {
             snprintf(key, sizeof key, "tool%ld", t);
