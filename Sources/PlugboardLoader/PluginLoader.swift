@@ -98,7 +98,7 @@ public final class PluginLoader: Sendable {
         let registrar = Registrar()
         let describeStatus = registrar.collect { describe(state, $0) }
         var problems = registrar.problems
-        if describeStatus != 0 { problems.insert("describe returned \(describeStatus)", at: 0) }
+        if describeStatus != 0 && problems.isEmpty { problems.append("describe returned \(describeStatus) (nonzero: refused)") }
         problems += CatalogChecks.problems(in: registrar.components.map(\.descriptor))
         guard problems.isEmpty else {
             throw failure(.invalidDescription, "invalid description of plugin '\(pluginId)': " + problems.joined(separator: "; ")
