@@ -11,6 +11,9 @@ final class NativeCall: Sendable {
     let pluginId: String
     let component: NativeComponent
     let context: InvocationContext
+    /// Sandbox worker addition: called once the handler has really stopped running (returned, or completed
+    /// after PB_PENDING, or was never started), which can be after the caller was freed.
+    let handlerEnded: (@Sendable () -> Void)?
 
     private struct State {
         var answer: Outcome?
@@ -22,10 +25,11 @@ final class NativeCall: Sendable {
     private let state = Mutex(State())
     private let cancelled = Atomic<Bool>(false)
 
-    init(pluginId: String, component: NativeComponent, context: InvocationContext) {
+    init(pluginId: String, component: NativeComponent, context: InvocationContext, handlerEnded: (@Sendable () -> Void)? = nil) {
         self.pluginId = pluginId
         self.component = component
         self.context = context
+        self.handlerEnded = handlerEnded
     }
 
     var isCancelled: Bool { cancelled.load(ordering: .relaxed) }

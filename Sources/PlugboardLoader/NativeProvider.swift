@@ -37,12 +37,21 @@ public final class NativeProvider: Provider {
     }
 
     public func invoke(_ invocation: Invocation, context: InvocationContext) async throws(InvocationError) -> [UInt8] {
+        try await invoke(invocation, context: context, handlerEnded: nil)
+    }
+
+    /// Sandbox worker addition: `invoke`, plus `handlerEnded`, called once the plugin's handler has really stopped
+    /// (a cancelled or timed-out call frees its caller at once, while the handler may still run). The worker
+    /// answers the host only then, so a handler that ignores cancellation is killed at the deadline.
+    public func invoke(
+        _ invocation: Invocation, context: InvocationContext, handlerEnded: (@Sendable () -> Void)?
+    ) async throws(InvocationError) -> [UInt8] {
         let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
         guard let component = byKey[key] else {
             let version = invocation.version.map { " version \($0.raw)" } ?? ""
             throw InvocationError(.notFound, "plugin '\(info.id)' has no \(invocation.kind) '\(invocation.key)'\(version)")
         }
-        let call = NativeCall(pluginId: info.id, component: component, context: context)
+        let call = NativeCall(pluginId: info.id, component: component, context: context, handlerEnded: handlerEnded)
         let request = invocation
         let state = state
         let outcome = await call.outcome(deadline: callDeadline) { call in
@@ -54,22 +63,25 @@ public final class NativeProvider: Provider {
     /// On a handler thread: waits its turn (non-reentrant components), then runs the handler or typed function.
     private static func run(_ call: NativeCall, request: Invocation, state: PluginState) {
         let component = call.component
-        component.exclusive {
+        let pending = component.exclusive { () -> Bool in
             // A call abandoned while it waited for its turn is not started at all.
-            guard !call.isFinished else { return }
+            guard !call.isFinished else { return false }
             switch component.body {
             case .function(let function):
                 call.answer(function.call(arguments: request.arguments))
                 call.handlerFinished(how: "returned")
+                return false
             case .handler(let handler, let userData):
-                runHandler(handler, userData: userData, call: call, request: request, state: state)
+                return runHandler(handler, userData: userData, call: call, request: request, state: state)
             }
         }
+        if !pending { call.handlerEnded?() }
     }
 
+    /// True when the handler returned PB_PENDING (it ends later, in `complete`).
     private static func runHandler(
         _ handler: pb_handler, userData: UnsafeMutableRawPointer?, call: NativeCall, request: Invocation, state: PluginState
-    ) {
+    ) -> Bool {
         // Borrowed C strings for the duration of the handler; arguments NUL-terminated with their length.
         let key = strdup(request.key)
         let version = request.version.map { strdup($0.raw) } ?? nil
@@ -94,7 +106,7 @@ public final class NativeProvider: Provider {
         let status = handler(OpaquePointer(handle.toOpaque()), &cRequest)
         switch status {
         case Int32(PB_PENDING.rawValue):
-            return
+            return true
         case Int32(PB_OK.rawValue):
             call.handlerFinished(how: "returned")
         default:
@@ -102,6 +114,7 @@ public final class NativeProvider: Provider {
                 "\(call.component.descriptor.label) of plugin '\(call.pluginId)' returned \(status); handlers return PB_OK or PB_PENDING")))
         }
         handle.release()
+        return false
     }
 }
 
