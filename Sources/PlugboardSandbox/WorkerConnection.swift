@@ -221,11 +221,12 @@ final class WorkerConnection: Sendable {
             defer { state.pending.removeAll() }
             return Array(state.pending.values)
         }
+        // The supervisor first (it schedules the restart), then the callers, who may call again at once.
+        onDeath(self, death)
         for pending in failed {
             pending.continuation?.resume(returning: .failure(error(for: death, call: pending)))
         }
         ScratchDirectory.remove(scratchDirectory)
-        onDeath(self, death)
     }
 
     private func error(for death: WorkerDeath, call: Pending) -> InvocationError {

@@ -144,7 +144,9 @@ public final class WorkerProvider: Provider {
                               message: "circuit open for \(policy.restart.circuitCooldown): \(state.consecutiveDeaths) deaths in a row"))
                 return
             }
-            _ = scheduleRestart(&state, after: policy.restart.backoff(afterDeaths: state.consecutiveDeaths))
+            if state.restart == nil {
+                _ = scheduleRestart(&state, after: policy.restart.backoff(afterDeaths: state.consecutiveDeaths))
+            }
         }
     }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <execinfo.h>
 #include "worker_sandbox.h"
 
 static int note_descriptor = -1;
@@ -27,12 +28,19 @@ static void on_fatal_signal(int signal_number) {
         ssize_t ignored = write(note_descriptor, &note, 1);
         (void)ignored;
     }
+    /* Where it happened, for the plugin's author: the host logs the worker's stderr. */
+    void *frames[32];
+    int count = backtrace(frames, 32);
+    backtrace_symbols_fd(frames, count, 2);
     /* SA_RESETHAND restored the default action: die of the same signal, so the host sees it. */
     raise(signal_number);
 }
 
 void pbw_install_death_notes(int note_fd) {
     note_descriptor = note_fd;
+    /* backtrace() loads libgcc_s (and allocates) on first use: do that now, never inside the handler. */
+    void *warm[1];
+    (void)backtrace(warm, 1);
     stack_t stack = { .ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0 };
     sigaltstack(&stack, NULL);
     const int signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGXCPU };

@@ -63,6 +63,9 @@ int pbw_namespaces(int want_network_namespace, char *message, size_t capacity) {
 
 int pbw_rlimit(int resource, uint64_t value, char *message, size_t capacity) {
     struct rlimit limit = { (rlim_t)value, (rlim_t)value };
+    /* CPU: at equal soft and hard limits the kernel sends SIGKILL before SIGXCPU; a second apart, SIGXCPU comes
+     * first and the worker can say why it is dying. */
+    if (resource == RLIMIT_CPU && value < RLIM_INFINITY - 1) limit.rlim_max = (rlim_t)value + 1;
     if (setrlimit(resource, &limit) != 0) {
         snprintf(message, capacity, "setrlimit failed: %s", strerror(errno));
         return PBW_FAILED;

@@ -18,6 +18,7 @@ enum WorkerSandbox {
             report.append(layer)
         }
         limit("rlimit-as", Int32(RLIMIT_AS.rawValue), start.memoryBytes, unit: "bytes of address space")
+        // CPU: the soft limit sends SIGXCPU (which the crash notes name); the hard one, a second later, SIGKILL.
         limit("rlimit-cpu", Int32(RLIMIT_CPU.rawValue), start.cpuSeconds, unit: "CPU seconds")
         limit("rlimit-nofile", Int32(RLIMIT_NOFILE.rawValue), start.openFiles, unit: "open files")
         if getuid() == 0 && !start.allowProcesses {
@@ -29,7 +30,10 @@ enum WorkerSandbox {
         pbw_install_death_notes(FrameProtocol.noteDescriptor)
 
         if start.landlock {
-            let readable = [start.pluginFile] + start.readablePaths
+            // /proc, read-only: libdispatch reads /proc/<tid>/stat of its own threads and crashes when it cannot.
+            // Landlock's ptrace scoping still keeps other processes' memory, environment and descriptors out of
+            // reach; what stays visible is the process list (names, states).
+            let readable = [start.pluginFile, "/proc"] + start.readablePaths
             let writable = [start.scratchDirectory]
             report.append(.applying("landlock") { message, capacity in
                 withCStrings(readable) { reads in
