@@ -64,7 +64,7 @@ enum HostTable {
             guard let call else { return }
             let native = Unmanaged<NativeCall>.fromOpaque(UnsafeRawPointer(call))
             native.takeUnretainedValue().handlerFinished(how: "completed")
-            native.takeUnretainedValue().handlerEnded?()
+            native.takeUnretainedValue().handlerEnded?(native.takeUnretainedValue())
             native.release()  // the reference the pending handler held
         }
         table.initialize(to: host)

@@ -13,7 +13,7 @@ final class NativeCall: Sendable {
     let context: InvocationContext
     /// Sandbox worker addition: called once the handler has really stopped running (returned, or completed
     /// after PB_PENDING, or was never started), which can be after the caller was freed.
-    let handlerEnded: (@Sendable () -> Void)?
+    let handlerEnded: (@Sendable (NativeCall) -> Void)?
 
     private struct State {
         var answer: Outcome?
@@ -21,11 +21,13 @@ final class NativeCall: Sendable {
         /// An outcome decided before the caller started waiting (cancelled up front).
         var early: Outcome?
         var finished = false
+        /// The outcome the caller got (sandbox worker addition).
+        var settled: Outcome?
     }
     private let state = Mutex(State())
     private let cancelled = Atomic<Bool>(false)
 
-    init(pluginId: String, component: NativeComponent, context: InvocationContext, handlerEnded: (@Sendable () -> Void)? = nil) {
+    init(pluginId: String, component: NativeComponent, context: InvocationContext, handlerEnded: (@Sendable (NativeCall) -> Void)? = nil) {
         self.pluginId = pluginId
         self.component = component
         self.context = context
@@ -59,6 +61,25 @@ final class NativeCall: Sendable {
         }
     }
 
+    /// Sandbox worker addition: the outcome the caller got, once it was freed.
+    var settledOutcome: Outcome? { state.withLock { $0.settled } }
+
+    /// Sandbox worker addition: starts the work without a waiting caller; the outcome is `settledOutcome` by
+    /// the time `handlerEnded` runs. No deadline: the caller enforces its own.
+    func begin(deadline: Duration?, start: @escaping @Sendable (NativeCall) -> Bool) {
+        let label = component.descriptor.label
+        if let deadline {
+            DispatchQueue.global().asyncAfter(deadline: .now() + deadline.timeInterval) { [weak self] in
+                self?.finish(.failure(InvocationError(.timedOut,
+                    "\(label) of plugin '\(self?.pluginId ?? "")' did not answer within \(deadline); the call was abandoned")))
+            }
+        }
+        if !start(self) {
+            finish(.failure(InvocationError(.unavailable, "could not start a thread for \(label); the system is out of threads")))
+            handlerEnded?(self)
+        }
+    }
+
     /// Frees the caller with `outcome` unless it was already freed. Deadline and cancellation also raise the
     /// flag the plugin polls, so a cooperative handler stops.
     func finish(_ outcome: Outcome) {
@@ -68,6 +89,7 @@ final class NativeCall: Sendable {
         let continuation: CheckedContinuation<Outcome, Never>? = state.withLock { state in
             guard !state.finished else { return nil }
             state.finished = true
+            state.settled = outcome
             guard let continuation = state.continuation else {
                 state.early = outcome
                 return nil

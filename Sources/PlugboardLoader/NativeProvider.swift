@@ -37,27 +37,48 @@ public final class NativeProvider: Provider {
     }
 
     public func invoke(_ invocation: Invocation, context: InvocationContext) async throws(InvocationError) -> [UInt8] {
-        try await invoke(invocation, context: context, handlerEnded: nil)
-    }
-
-    /// Sandbox worker addition: `invoke`, plus `handlerEnded`, called once the plugin's handler has really stopped
-    /// (a cancelled or timed-out call frees its caller at once, while the handler may still run). The worker
-    /// answers the host only then, so a handler that ignores cancellation is killed at the deadline.
-    public func invoke(
-        _ invocation: Invocation, context: InvocationContext, handlerEnded: (@Sendable () -> Void)?
-    ) async throws(InvocationError) -> [UInt8] {
         let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
-        guard let component = byKey[key] else {
-            let version = invocation.version.map { " version \($0.raw)" } ?? ""
-            throw InvocationError(.notFound, "plugin '\(info.id)' has no \(invocation.kind) '\(invocation.key)'\(version)")
-        }
-        let call = NativeCall(pluginId: info.id, component: component, context: context, handlerEnded: handlerEnded)
+        guard let component = byKey[key] else { throw notFound(invocation) }
+        let call = NativeCall(pluginId: info.id, component: component, context: context)
         let request = invocation
         let state = state
         let outcome = await call.outcome(deadline: callDeadline) { call in
             HandlerThread.spawn { Self.run(call, request: request, state: state) }
         }
         return try outcome.get()
+    }
+
+    private func notFound(_ invocation: Invocation) -> InvocationError {
+        let version = invocation.version.map { " version \($0.raw)" } ?? ""
+        return InvocationError(.notFound, "plugin '\(info.id)' has no \(invocation.kind) '\(invocation.key)'\(version)")
+    }
+
+    /// Sandbox worker addition: starts a call without awaiting it (no task hops: the worker answers its host from
+    /// the handler's own thread). `ended` runs exactly once, when the handler has really stopped (returned, or
+    /// completed after PB_PENDING, or was never started), with the outcome: the answer, or the cancellation or
+    /// deadline that came first. A handler that ignores cancellation never ends, so its call is never answered
+    /// and the worker's host kills it at its deadline. `deadline` nil: no deadline here (the caller enforces
+    /// one; it saves a timer per call). Returns the function that cancels the call.
+    public func start(
+        _ invocation: Invocation, context: InvocationContext, deadline: Duration?,
+        ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void
+    ) -> @Sendable () -> Void {
+        let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
+        guard let component = byKey[key] else {
+            ended(.failure(notFound(invocation)))
+            return {}
+        }
+        let call = NativeCall(pluginId: info.id, component: component, context: context) { call in
+            ended(call.settledOutcome ?? .failure(InvocationError(.internalError, "\(call.component.descriptor.label) ended without an outcome")))
+        }
+        let request = invocation
+        let state = state
+        call.begin(deadline: deadline) { call in
+            HandlerThread.spawn { Self.run(call, request: request, state: state) }
+        }
+        return { [weak call] in
+            call?.finish(.failure(InvocationError(.cancelled, "\(component.descriptor.label) was cancelled")))
+        }
     }
 
     /// On a handler thread: waits its turn (non-reentrant components), then runs the handler or typed function.
@@ -75,7 +96,7 @@ public final class NativeProvider: Provider {
                 return runHandler(handler, userData: userData, call: call, request: request, state: state)
             }
         }
-        if !pending { call.handlerEnded?() }
+        if !pending { call.handlerEnded?(call) }
     }
 
     /// True when the handler returned PB_PENDING (it ends later, in `complete`).

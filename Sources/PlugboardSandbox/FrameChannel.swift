@@ -90,7 +90,9 @@ public final class FrameChannel: Sendable {
         if buffer.withLock({ $0.bytes.count > $0.start }) { return true }
         let (seconds, attoseconds) = timeout.components
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        return poll(&poller, 1, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)) > 0
+        // Rounded up to whole milliseconds, so a wait for a deadline never wakes just before it.
+        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return poll(&poller, 1, Int32(clamping: milliseconds)) > 0
     }
 
     /// Ends both directions; the reader sees end of stream. The descriptor itself is closed with the channel.

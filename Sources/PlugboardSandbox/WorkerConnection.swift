@@ -30,6 +30,10 @@ final class WorkerConnection: Sendable {
         var death: WorkerDeath?
         var killReason: WorkerDeath?
         var reaping = false
+        /// When calls reach their deadline (then they are asked to cancel), and their grace period ends (then
+        /// the worker is killed). Kept by the reader thread, which waits for frames only until the next one.
+        var deadlines = DeadlineQueue()
+        var graceEnds = DeadlineQueue()
     }
     private let state = Mutex(State())
 
@@ -76,6 +80,8 @@ final class WorkerConnection: Sendable {
                         return InvocationError(.unavailable, "provider '\(providerId)' cannot take \(label): its worker \(death)")
                     }
                     state.pending[id] = Pending(label: label, continuation: continuation, context: context)
+                    state.deadlines.dropFinished { state.pending[$0] != nil }
+                    state.deadlines.append(id, due: .now + policy.callDeadline)
                     return nil
                 }
                 if let refusal { return continuation.resume(returning: .failure(refusal)) }
@@ -85,7 +91,6 @@ final class WorkerConnection: Sendable {
                     // The reader thread sees the end and fails this call with the cause.
                     return kill(because: .protocolViolation("it stopped reading requests (\(error))"))
                 }
-                armDeadline(id)
             }
         } onCancel: {
             cancel(id)
@@ -108,24 +113,33 @@ final class WorkerConnection: Sendable {
         continuation.resume(returning: .failure(InvocationError(.cancelled, "\(label) of provider '\(providerId)' was cancelled")))
     }
 
-    /// At the deadline: ask the worker to cancel. After the grace period: kill it.
-    private func armDeadline(_ id: UInt64) {
-        let deadline = policy.callDeadline
-        let grace = policy.cancelGrace
-        DispatchQueue.global().asyncAfter(deadline: .now() + deadline.seconds) { [weak self] in
-            guard let self else { return }
-            let running = state.withLock { state -> Bool in
-                guard state.pending[id] != nil else { return false }
+    /// Calls past their deadline are asked to cancel; calls past deadline and grace get their worker killed.
+    private func enforceDeadlines() {
+        let now = ContinuousClock.now
+        let (cancels, overdue) = state.withLock { state -> ([UInt64], String?) in
+            var cancels: [UInt64] = []
+            var overdue: String?
+            while let id = state.deadlines.popDue(now) {
+                guard state.pending[id] != nil else { continue }
                 state.pending[id]?.deadlinePassed = true
-                return true
+                cancels.append(id)
+                state.graceEnds.append(id, due: now + policy.cancelGrace)
             }
-            guard running else { return }
-            try? process.channel.send(WorkerMessage.cancel(id))
-            DispatchQueue.global().asyncAfter(deadline: .now() + grace.seconds) { [weak self] in
-                guard let self, let label = state.withLock({ $0.pending[id]?.label }) else { return }
-                kill(because: .killedAtDeadline(call: label, deadline: deadline))
+            while let id = state.graceEnds.popDue(now) {
+                if let label = state.pending[id]?.label, overdue == nil { overdue = label }
             }
+            return (cancels, overdue)
         }
+        for id in cancels { try? process.channel.send(WorkerMessage.cancel(id)) }
+        if let overdue { kill(because: .killedAtDeadline(call: overdue, deadline: policy.callDeadline)) }
+    }
+
+    /// How long the reader may wait for a frame: until the next deadline, and never longer than one deadline
+    /// length (a call registered meanwhile falls due no sooner than that).
+    private func readTimeout() -> Duration {
+        let next = state.withLock { state in [state.deadlines.next, state.graceEnds.next].compactMap { $0 }.min() }
+        guard let next else { return policy.callDeadline }
+        return max(.zero, min(next - .now, policy.callDeadline))
     }
 
     /// Ends the worker with SIGKILL, remembering why (the first reason counts).
@@ -154,8 +168,11 @@ final class WorkerConnection: Sendable {
     private func readFrames() {
         while true {
             do {
-                guard let payload = try process.channel.receive() else { break }
-                try handle(payload)
+                if process.channel.waitReadable(timeout: readTimeout()) {
+                    guard let payload = try process.channel.receive() else { break }
+                    try handle(payload)
+                }
+                enforceDeadlines()
             } catch {
                 kill(because: .protocolViolation(error.description))
                 break

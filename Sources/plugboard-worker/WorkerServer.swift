@@ -5,14 +5,20 @@ import PlugboardLoader
 import PlugboardSandbox
 import Synchronization
 
-/// Serves the loaded provider to the host: each `invoke` runs as a task; `cancel` cancels it. A call is answered
-/// only once its handler has really stopped, so a handler that ignores cancellation keeps its call open and the
-/// host kills the worker at the deadline.
+/// Serves the loaded provider to the host: each `invoke` starts the handler on a thread of its own, which sends
+/// the answer itself once the handler has really stopped; `cancel` cancels the call (a cooperative handler stops,
+/// and its answer is the cancellation). A handler that ignores cancellation never answers, and the host kills the
+/// worker at the deadline.
 final class WorkerServer: Sendable {
     let provider: NativeProvider
     let channel: FrameChannel
     let maxResponseBytes: Int
-    private let tasks = Mutex<[UInt64: Task<Void, Never>]>([:])
+    private struct Calls {
+        var cancellers: [UInt64: @Sendable () -> Void] = [:]
+        /// Calls that ended before their canceller was registered (fast handlers, unknown components).
+        var endedEarly: Set<UInt64> = []
+    }
+    private let calls = Mutex(Calls())
 
     private init(provider: NativeProvider, channel: FrameChannel, maxResponseBytes: Int) {
         self.provider = provider
@@ -46,7 +52,7 @@ final class WorkerServer: Sendable {
                 case .invoke: start(try WorkerMessage.Invoke(&reader))
                 case .cancel:
                     let id = try reader.u64()
-                    tasks.withLock { $0[id] }?.cancel()
+                    calls.withLock { $0.cancellers[id] }?()
                 case .shutdown: exit(0)
                 default: throw FrameError("a host does not send \(reader.type) frames")
                 }
@@ -60,51 +66,26 @@ final class WorkerServer: Sendable {
     private func start(_ message: WorkerMessage.Invoke) {
         let id = message.call
         let channel = channel
-        let invocation = message.invocation
-        // The provider throws notFound before any handler exists, so no handler would ever end: answer here.
-        guard provider.components.contains(where: { $0.kind == invocation.kind && $0.key == invocation.key && $0.version == invocation.version }) else {
-            try? channel.send(WorkerMessage.error(id, InvocationError(.notFound, "plugin '\(provider.info.id)' has no \(invocation.kind) '\(invocation.key)'")))
-            return
-        }
-        let answer = CallAnswer { frame in try? channel.send(frame) }
+        let maxResponseBytes = maxResponseBytes
         let context = InvocationContext(
             progress: { update in try? channel.send(WorkerMessage.progress(id, update)) },
             log: { record in try? channel.send(WorkerMessage.log(id, record)) })
-        tasks.withLock { tasks in
-            tasks[id] = Task { [provider, maxResponseBytes] in
-                let frame: [UInt8]
-                do throws(InvocationError) {
-                    let bytes = try await provider.invoke(message.invocation, context: context, handlerEnded: answer.handlerEnded)
-                    frame = bytes.count <= maxResponseBytes ? WorkerMessage.result(id, bytes) : WorkerMessage.error(id, InvocationError(.internalError,
-                        "the response of \(bytes.count) bytes exceeds the limit of \(maxResponseBytes) bytes set by the sandbox policy"))
-                } catch {
-                    frame = WorkerMessage.error(id, error)
-                }
-                answer.outcome(frame)
-                self.tasks.withLock { _ = $0.removeValue(forKey: id) }
+        // The host enforces the deadline (cancel, grace, kill), so the loader arms no timer of its own.
+        let cancel = provider.start(message.invocation, context: context, deadline: nil) { [weak self] outcome in
+            let frame = switch outcome {
+            case .success(let bytes) where bytes.count <= maxResponseBytes: WorkerMessage.result(id, bytes)
+            case .success(let bytes): WorkerMessage.error(id, InvocationError(.internalError,
+                "the response of \(bytes.count) bytes exceeds the limit of \(maxResponseBytes) bytes set by the sandbox policy"))
+            case .failure(let error): WorkerMessage.error(id, error)
+            }
+            try? channel.send(frame)
+            self?.calls.withLock { calls in
+                if calls.cancellers.removeValue(forKey: id) == nil { calls.endedEarly.insert(id) }
             }
         }
-    }
-}
-
-/// Sends a call's answer once both are known: the outcome, and that the handler has stopped running.
-final class CallAnswer: Sendable {
-    private let state = Mutex<(frame: [UInt8]?, ended: Bool, sent: Bool)>((nil, false, false))
-    private let send: @Sendable ([UInt8]) -> Void
-
-    init(send: @escaping @Sendable ([UInt8]) -> Void) { self.send = send }
-
-    func outcome(_ frame: [UInt8]) { deliver { $0.frame = frame } }
-    @Sendable func handlerEnded() { deliver { $0.ended = true } }
-
-    private func deliver(_ update: (inout (frame: [UInt8]?, ended: Bool, sent: Bool)) -> Void) {
-        let frame: [UInt8]? = state.withLock { state in
-            update(&state)
-            guard let frame = state.frame, state.ended, !state.sent else { return nil }
-            state.sent = true
-            return frame
+        calls.withLock { calls in
+            if calls.endedEarly.remove(id) == nil { calls.cancellers[id] = cancel }
         }
-        if let frame { send(frame) }
     }
 }
 
