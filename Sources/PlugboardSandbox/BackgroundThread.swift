@@ -25,3 +25,13 @@ enum BackgroundThread {
         return status == 0
     }
 }
+
+/// Runs blocking work on a thread of its own and awaits it, leaving the cooperative pool free.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws(WorkerStartError) -> T) async -> Result<T, WorkerStartError> {
+    await withCheckedContinuation { continuation in
+        let started = BackgroundThread.spawn {
+            continuation.resume(returning: Result { () throws(WorkerStartError) in try body() })
+        }
+        if !started { continuation.resume(returning: .failure(WorkerStartError(provider: "worker", detail: "no thread could be created"))) }
+    }
+}

@@ -38,17 +38,24 @@ public final class WorkerProvider: Provider {
         file: String, config: RawJSON = .emptyObject, policy: SandboxPolicy = SandboxPolicy(),
         log: @escaping @Sendable (LogRecord) -> Void = { _ in }
     ) async throws(WorkerStartError) -> WorkerProvider {
+        try await offPool { () throws(WorkerStartError) in
+            try launchBlocking(file: file, config: config, policy: policy, log: log)
+        }.get()
+    }
+
+    /// `launch` for synchronous callers (a `ProviderFactory`): blocks the calling thread until the worker is
+    /// ready, at most `policy.startTimeout`. Call it off Swift's cooperative pool where you can.
+    public static func launchBlocking(
+        file: String, config: RawJSON = .emptyObject, policy: SandboxPolicy = SandboxPolicy(),
+        log: @escaping @Sendable (LogRecord) -> Void = { _ in }
+    ) throws(WorkerStartError) -> WorkerProvider {
         let relay = DeathRelay()
-        let started = await offPool { () throws(WorkerStartError) in
-            try WorkerLauncher.start(file: file, config: config, policy: policy, log: log, onDeath: relay.fire)
-        }
-        let (connection, ready) = try started.get()
-        let provider = WorkerProvider(file: file, config: config, policy: policy, log: log, relay: relay, first: connection, ready: ready)
+        let (connection, ready) = try WorkerLauncher.start(file: file, config: config, policy: policy, log: log, onDeath: relay.fire)
         for layer in ready.report {
             log(LogRecord(level: layer.status == .applied || layer.status == .disabled ? .info : .warning,
                           logger: "\(ready.info.id)/sandbox", message: layer.description))
         }
-        return provider
+        return WorkerProvider(file: file, config: config, policy: policy, log: log, relay: relay, first: connection, ready: ready)
     }
 
     private init(file: String, config: RawJSON, policy: SandboxPolicy, log: @escaping @Sendable (LogRecord) -> Void,
@@ -219,37 +226,5 @@ public final class WorkerProvider: Provider {
             return state.worker
         }
         worker?.kill(because: .stopped)
-    }
-}
-
-/// Lets a worker's death reach the provider that supervises it, which does not exist yet while the first worker
-/// starts.
-final class DeathRelay: Sendable {
-    private let target = Mutex<(@Sendable (WorkerConnection, WorkerDeath) -> Void)?>(nil)
-
-    func connect(_ handler: @escaping @Sendable (WorkerConnection, WorkerDeath) -> Void) { target.withLock { $0 = handler } }
-
-    @Sendable func fire(_ connection: WorkerConnection, _ death: WorkerDeath) {
-        target.withLock { $0 }?(connection, death)
-    }
-}
-
-/// A component's identity for lookups.
-struct ComponentKey: Hashable {
-    var kind: ComponentKind
-    var key: String
-    var version: String?
-
-    init(_ descriptor: ComponentDescriptor) { (kind, key, version) = (descriptor.kind, descriptor.key, descriptor.version?.raw) }
-    init(_ invocation: Invocation) { (kind, key, version) = (invocation.kind, invocation.key, invocation.version?.raw) }
-}
-
-/// Runs blocking work on a thread of its own and awaits it, leaving the cooperative pool free.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws(WorkerStartError) -> T) async -> Result<T, WorkerStartError> {
-    await withCheckedContinuation { continuation in
-        let started = BackgroundThread.spawn {
-            continuation.resume(returning: Result { () throws(WorkerStartError) in try body() })
-        }
-        if !started { continuation.resume(returning: .failure(WorkerStartError(provider: "worker", detail: "no thread could be created"))) }
     }
 }
