@@ -3,6 +3,7 @@ import PlugboardCore
 import PlugboardJSON
 import PlugboardSandbox
 import Synchronization
+import Testing
 
 /// Real workers, real plugins, compiled at test time: paths, policies and call helpers for the sandbox tests.
 enum Sandboxed {
@@ -138,3 +139,8 @@ final class Recorder<Item: Sendable>: Sendable {
     func add(_ item: Item) { items.withLock { $0.append(item) } }
     var all: [Item] { items.withLock { $0 } }
 }
+
+/// Every sandbox suite runs inside this one, one test at a time: each test starts several worker processes and
+/// some burn CPU on purpose, which run side by side would starve the rest of the package's tests on a 2-core CI.
+@Suite("Sandboxed providers", .serialized)
+struct SandboxTests {}

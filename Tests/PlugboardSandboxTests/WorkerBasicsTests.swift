@@ -5,113 +5,115 @@ import PlugboardSandbox
 import Synchronization
 import Testing
 
-@Suite("A provider in a worker behaves like one in process")
-struct WorkerBasicsTests {
-    @Test("calculator's typed add crosses the boundary: schema, value, argument errors")
-    func typedFunction() async throws {
-        let provider = try await Sandboxed.launch(Sandboxed.bundled("calculator"))
-        defer { provider.shutdown() }
-        #expect(provider.info.id == "calculator")
-        let add = try #require(provider.components.first { $0.key == "add" })
-        #expect(add.inputSchema?.text.contains("\"a\"") == true)
-        let result = try await provider.call("add", "{\"a\": 2, \"b\": 40}").get()
-        #expect(result["structuredContent"]?["result"]?.doubleValue == 42)
-        let wrong = await provider.call("add", "{\"a\": \"two\"}")
-        #expect(wrong.error?.kind == .invalidArguments)
-        #expect(provider.restartCount == 0)
-        #expect(provider.workerPID != nil && provider.workerPID != getpid())
-    }
+extension SandboxTests {
+    @Suite("A provider in a worker behaves like one in process")
+    struct WorkerBasicsTests {
+        @Test("calculator's typed add crosses the boundary: schema, value, argument errors")
+        func typedFunction() async throws {
+            let provider = try await Sandboxed.launch(Sandboxed.bundled("calculator"))
+            defer { provider.shutdown() }
+            #expect(provider.info.id == "calculator")
+            let add = try #require(provider.components.first { $0.key == "add" })
+            #expect(add.inputSchema?.text.contains("\"a\"") == true)
+            let result = try await provider.call("add", "{\"a\": 2, \"b\": 40}").get()
+            #expect(result["structuredContent"]?["result"]?.doubleValue == 42)
+            let wrong = await provider.call("add", "{\"a\": \"two\"}")
+            #expect(wrong.error?.kind == .invalidArguments)
+            #expect(provider.restartCount == 0)
+            #expect(provider.workerPID != nil && provider.workerPID != getpid())
+        }
 
-    @Test("notes' reindex reports its ten progress steps through the worker; init's log line reaches the host log")
-    func progressAndLogs() async throws {
-        let hostLog = Recorder<LogRecord>()
-        let provider = try await Sandboxed.launch(Sandboxed.bundled("notes"), log: hostLog.add)
-        defer { provider.shutdown() }
-        let updates = Recorder<ProgressUpdate>()
-        let result = try await provider.call("reindex", context: InvocationContext(progress: updates.add)).get()
-        #expect(result.firstText == "reindexed")
-        #expect(updates.all.map(\.progress) == (1...10).map(Double.init))
-        #expect(updates.all.allSatisfy { $0.total == 10 && $0.message == "indexing" })
-        #expect(hostLog.all.contains { $0.logger == "notes" && $0.message == "notes: ready with 2 notes" })
-    }
+        @Test("notes' reindex reports its ten progress steps through the worker; init's log line reaches the host log")
+        func progressAndLogs() async throws {
+            let hostLog = Recorder<LogRecord>()
+            let provider = try await Sandboxed.launch(Sandboxed.bundled("notes"), log: hostLog.add)
+            defer { provider.shutdown() }
+            let updates = Recorder<ProgressUpdate>()
+            let result = try await provider.call("reindex", context: InvocationContext(progress: updates.add)).get()
+            #expect(result.firstText == "reindexed")
+            #expect(updates.all.map(\.progress) == (1...10).map(Double.init))
+            #expect(updates.all.allSatisfy { $0.total == 10 && $0.message == "indexing" })
+            #expect(hostLog.all.contains { $0.logger == "notes" && $0.message == "notes: ready with 2 notes" })
+        }
 
-    @Test("cancelling reindex stops it in the worker: the caller gets cancelled, the plugin logs why, the worker lives on")
-    func cancellation() async throws {
-        let provider = try await Sandboxed.launch(Sandboxed.bundled("notes"))
-        defer { provider.shutdown() }
-        let updates = Recorder<ProgressUpdate>()
-        let callLog = Recorder<LogRecord>()
-        let call = Task { await provider.call("reindex", context: InvocationContext(progress: updates.add, log: callLog.add)) }
-        while updates.all.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
-        call.cancel()
-        let outcome = await call.value
-        #expect(outcome.error?.kind == .cancelled)
-        #expect(outcome.error?.message.contains("notes") == true)
-        // The handler noticed (its log line travels with the call until the caller left; then to the host log).
-        let again = await provider.call("reindex")
-        #expect(again.value?.firstText == "reindexed")
-        #expect(updates.all.count < 10)
-        #expect(provider.restartCount == 0)
-    }
+        @Test("cancelling reindex stops it in the worker: the caller gets cancelled, the plugin logs why, the worker lives on")
+        func cancellation() async throws {
+            let provider = try await Sandboxed.launch(Sandboxed.bundled("notes"))
+            defer { provider.shutdown() }
+            let updates = Recorder<ProgressUpdate>()
+            let callLog = Recorder<LogRecord>()
+            let call = Task { await provider.call("reindex", context: InvocationContext(progress: updates.add, log: callLog.add)) }
+            while updates.all.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            call.cancel()
+            let outcome = await call.value
+            #expect(outcome.error?.kind == .cancelled)
+            #expect(outcome.error?.message.contains("notes") == true)
+            // The handler noticed (its log line travels with the call until the caller left; then to the host log).
+            let again = await provider.call("reindex")
+            #expect(again.value?.firstText == "reindexed")
+            #expect(updates.all.count < 10)
+            #expect(provider.restartCount == 0)
+        }
 
-    @Test("a handler that returns PENDING and completes from its own thread answers across the boundary")
-    func asyncCompletion() async throws {
-        let provider = try await Sandboxed.launch(try Sandboxed.fixture("behaviours"))
-        defer { provider.shutdown() }
-        let result = await provider.call("later")
-        #expect(result.value?.firstText == "later")
-        // The argument bytes arrive unchanged (escapes, a number no Double holds) and come back verbatim.
-        let arguments = "{\"text\": \"é \\u00e9 1e400\"}"
-        let bytes = try await provider.invoke(Invocation(kind: .tool, key: "echo", version: nil, arguments: Sandboxed.json(arguments)), context: .none)
-        let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.contains("\"text\":\"\(arguments.utf8.count)\""))
-        #expect(text.contains("\"structuredContent\":" + arguments))
-    }
+        @Test("a handler that returns PENDING and completes from its own thread answers across the boundary")
+        func asyncCompletion() async throws {
+            let provider = try await Sandboxed.launch(try Sandboxed.fixture("behaviours"))
+            defer { provider.shutdown() }
+            let result = await provider.call("later")
+            #expect(result.value?.firstText == "later")
+            // The argument bytes arrive unchanged (escapes, a number no Double holds) and come back verbatim.
+            let arguments = "{\"text\": \"é \\u00e9 1e400\"}"
+            let bytes = try await provider.invoke(Invocation(kind: .tool, key: "echo", version: nil, arguments: Sandboxed.json(arguments)), context: .none)
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(text.contains("\"text\":\"\(arguments.utf8.count)\""))
+            #expect(text.contains("\"structuredContent\":" + arguments))
+        }
 
-    @Test("a polite handler stopped at the deadline times out without killing its worker")
-    func deadlineWithCooperation() async throws {
-        let provider = try await Sandboxed.launch(try Sandboxed.fixture("hostile"), policy: Sandboxed.policy(deadline: .milliseconds(300)))
-        defer { provider.shutdown() }
-        let pid = provider.workerPID
-        let result = await provider.call("polite_spin")
-        #expect(result.error?.kind == .timedOut)
-        #expect(result.error?.message.contains("did not finish within") == true)
-        #expect(provider.workerPID == pid)
-        #expect(await provider.call("fine").value?.firstText == "fine")
-        #expect(provider.restartCount == 0)
-    }
+        @Test("a polite handler stopped at the deadline times out without killing its worker")
+        func deadlineWithCooperation() async throws {
+            let provider = try await Sandboxed.launch(try Sandboxed.fixture("hostile"), policy: Sandboxed.policy(deadline: .milliseconds(300)))
+            defer { provider.shutdown() }
+            let pid = provider.workerPID
+            let result = await provider.call("polite_spin")
+            #expect(result.error?.kind == .timedOut)
+            #expect(result.error?.message.contains("did not finish within") == true)
+            #expect(provider.workerPID == pid)
+            #expect(await provider.call("fine").value?.firstText == "fine")
+            #expect(provider.restartCount == 0)
+        }
 
-    @Test("every sandbox layer is reported at start, and none failed on this machine")
-    func report() async throws {
-        let log = Recorder<LogRecord>()
-        let provider = try await Sandboxed.launch(Sandboxed.bundled("calculator"), log: log.add)
-        defer { provider.shutdown() }
-        let layers = provider.sandboxReport.map(\.layer)
-        #expect(layers == ["pdeathsig", "namespaces", "rlimit-as", "rlimit-cpu", "rlimit-nofile", "rlimit-nproc", "landlock", "seccomp"])
-        #expect(provider.sandboxReport.allSatisfy { $0.status != .failed })
-        #expect(provider.sandboxReport.first { $0.layer == "seccomp" }?.status == .applied)
-        #expect(log.all.filter { $0.logger == "calculator/sandbox" }.count == layers.count)
-        for layer in provider.sandboxReport { print("sandbox report:", layer) }
-    }
+        @Test("every sandbox layer is reported at start, and none failed on this machine")
+        func report() async throws {
+            let log = Recorder<LogRecord>()
+            let provider = try await Sandboxed.launch(Sandboxed.bundled("calculator"), log: log.add)
+            defer { provider.shutdown() }
+            let layers = provider.sandboxReport.map(\.layer)
+            #expect(layers == ["pdeathsig", "namespaces", "rlimit-as", "rlimit-cpu", "rlimit-nofile", "rlimit-nproc", "landlock", "seccomp"])
+            #expect(provider.sandboxReport.allSatisfy { $0.status != .failed })
+            #expect(provider.sandboxReport.first { $0.layer == "seccomp" }?.status == .applied)
+            #expect(log.all.filter { $0.logger == "calculator/sandbox" }.count == layers.count)
+            for layer in provider.sandboxReport { print("sandbox report:", layer) }
+        }
 
-    @Test("inspect --sandboxed: a plugin's identity and catalog, read inside a worker that is gone afterwards")
-    func inspection() async throws {
-        let (info, components) = try await SandboxedInspection.describe(file: Sandboxed.bundled("notes"))
-        #expect(info.id == "notes")
-        #expect(info.digest?.count == 64)
-        #expect(components.contains { $0.kind == .tool && $0.key == "reindex" })
-    }
+        @Test("inspect --sandboxed: a plugin's identity and catalog, read inside a worker that is gone afterwards")
+        func inspection() async throws {
+            let (info, components) = try await SandboxedInspection.describe(file: Sandboxed.bundled("notes"))
+            #expect(info.id == "notes")
+            #expect(info.digest?.count == 64)
+            #expect(components.contains { $0.kind == .tool && $0.key == "reindex" })
+        }
 
-    @Test("a file that is no provider fails to launch with the loader's message and the worker's fate")
-    func loadFailure() async throws {
-        let text = NSTemporaryDirectory() + "not-a-plugin-\(getpid()).so"
-        try "hello".write(toFile: text, atomically: true, encoding: .utf8)
-        do {
-            _ = try await Sandboxed.launch(text)
-            Issue.record("a text file launched as a provider")
-        } catch {
-            #expect("\(error)".contains(text))
-            #expect("\(error)".contains("cannot be loaded as a shared library"))
+        @Test("a file that is no provider fails to launch with the loader's message and the worker's fate")
+        func loadFailure() async throws {
+            let text = NSTemporaryDirectory() + "not-a-plugin-\(getpid()).so"
+            try "hello".write(toFile: text, atomically: true, encoding: .utf8)
+            do {
+                _ = try await Sandboxed.launch(text)
+                Issue.record("a text file launched as a provider")
+            } catch {
+                #expect("\(error)".contains(text))
+                #expect("\(error)".contains("cannot be loaded as a shared library"))
+            }
         }
     }
 }
