@@ -43,7 +43,7 @@ public final class FrameChannel: Sendable {
                 } else if count < 0 && errno == EINTR {
                     continue
                 } else {
-                    throw FrameError("the connection is closed (\(String(cString: strerror(errno))))")
+                    throw FrameError("the connection is closed (\(String(cString: strerror(errno))))", peerClosed: true)
                 }
             }
         }

@@ -40,7 +40,12 @@ public struct FrameWriter: Sendable {
 /// A malformed frame: the peer is broken or hostile, and the connection is not to be trusted any more.
 public struct FrameError: Error, Sendable, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The peer closed its end (it exited or died): not a protocol violation.
+    public var peerClosed: Bool
+    public init(_ description: String, peerClosed: Bool = false) {
+        self.description = description
+        self.peerClosed = peerClosed
+    }
 }
 
 /// Reads the fields `FrameWriter` wrote, refusing anything that runs past the frame.

@@ -85,11 +85,12 @@ final class WorkerConnection: Sendable {
                     return nil
                 }
                 if let refusal { return continuation.resume(returning: .failure(refusal)) }
-                do {
+                do throws(FrameError) {
                     try process.channel.send(frame)
                 } catch {
-                    // The reader thread sees the end and fails this call with the cause.
-                    return kill(because: .protocolViolation("it stopped reading requests (\(error))"))
+                    // A worker that just died: the reader thread reaps it and fails this call with the cause.
+                    // One that stopped reading is killed for it.
+                    if !error.peerClosed { kill(because: .protocolViolation("it stopped reading requests (\(error))")) }
                 }
             }
         } onCancel: {

@@ -30,7 +30,11 @@ final class WorkerServer: Sendable {
     static func load(start: WorkerMessage.Start, channel: FrameChannel, report: [SandboxLayerReport]) throws -> WorkerServer {
         let loader = PluginLoader(
             cacheDirectory: start.scratchDirectory, callDeadline: .milliseconds(Int64(clamping: start.handlerDeadlineMilliseconds)),
-            log: { record in try? channel.send(WorkerMessage.log(0, record)) })
+            log: { record in
+                var record = record
+                record.message = clipped(record.message)
+                try? channel.send(WorkerMessage.log(0, record))
+            })
         let provider: NativeProvider
         do {
             provider = try loader.load(file: start.pluginFile, config: RawJSON(trusted: start.config))
@@ -68,8 +72,16 @@ final class WorkerServer: Sendable {
         let channel = channel
         let maxResponseBytes = maxResponseBytes
         let context = InvocationContext(
-            progress: { update in try? channel.send(WorkerMessage.progress(id, update)) },
-            log: { record in try? channel.send(WorkerMessage.log(id, record)) })
+            progress: { update in
+                var update = update
+                update.message = update.message.map(clipped)
+                try? channel.send(WorkerMessage.progress(id, update))
+            },
+            log: { record in
+                var record = record
+                record.message = clipped(record.message)
+                try? channel.send(WorkerMessage.log(id, record))
+            })
         // The host enforces the deadline (cancel, grace, kill), so the loader arms no timer of its own.
         let cancel = provider.start(message.invocation, context: context, deadline: nil) { [weak self] outcome in
             let frame = switch outcome {
@@ -87,6 +99,13 @@ final class WorkerServer: Sendable {
             if calls.endedEarly.remove(id) == nil { calls.cancellers[id] = cancel }
         }
     }
+}
+
+/// A plugin's log or progress message, cut to 16 KiB: the host refuses frames past its limit.
+@Sendable func clipped(_ message: String) -> String {
+    let limit = 16 * 1024
+    guard message.utf8.count > limit else { return message }
+    return String(decoding: message.utf8.prefix(limit), as: UTF8.self) + "… (cut at \(limit) bytes)"
 }
 
 /// A line on stderr, which the host forwards to its log.

@@ -38,7 +38,8 @@ extension SandboxTests {
 
         @Test("cancelling reindex stops it in the worker: the caller gets cancelled, the plugin logs why, the worker lives on")
         func cancellation() async throws {
-            let provider = try await Sandboxed.launch(Sandboxed.bundled("notes"))
+            let hostLog = Recorder<LogRecord>()
+            let provider = try await Sandboxed.launch(Sandboxed.bundled("notes"), log: hostLog.add)
             defer { provider.shutdown() }
             let updates = Recorder<ProgressUpdate>()
             let callLog = Recorder<LogRecord>()
@@ -48,7 +49,12 @@ extension SandboxTests {
             let outcome = await call.value
             #expect(outcome.error?.kind == .cancelled)
             #expect(outcome.error?.message.contains("notes") == true)
-            // The handler noticed (its log line travels with the call until the caller left; then to the host log).
+            // The handler noticed and stopped early: its log line (the caller has left, so it goes to the host log).
+            let deadline = ContinuousClock.now + .seconds(3)
+            while !hostLog.all.contains(where: { $0.message.hasPrefix("reindex cancelled after") }) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(hostLog.all.contains { $0.logger == "notes" && $0.level == .notice && $0.message.hasPrefix("reindex cancelled after") })
             let again = await provider.call("reindex")
             #expect(again.value?.firstText == "reindexed")
             #expect(updates.all.count < 10)
@@ -93,6 +99,20 @@ extension SandboxTests {
             #expect(provider.sandboxReport.first { $0.layer == "seccomp" }?.status == .applied)
             #expect(log.all.filter { $0.logger == "calculator/sandbox" }.count == layers.count)
             for layer in provider.sandboxReport { print("sandbox report:", layer) }
+        }
+
+        @Test("layers the policy switches off are reported as such, and the others still hold")
+        func disabledLayers() async throws {
+            var policy = Sandboxed.policy()
+            policy.landlock = false
+            let provider = try await Sandboxed.launch(try Sandboxed.fixture("hostile"), policy: policy)
+            defer { provider.shutdown() }
+            let landlock = try #require(provider.sandboxReport.first { $0.layer == "landlock" })
+            #expect(landlock.status == .disabled)
+            #expect(landlock.description == "landlock: disabled by policy — the policy switched it off")
+            // Without Landlock the file is readable; seccomp still refuses the socket.
+            #expect(Int(await provider.call("read_file", "{\"path\":\"/etc/passwd\"}").value?.firstText ?? "") ?? 0 > 0)
+            #expect(await provider.call("open_socket").error?.message == "socket failed after 0: Operation not permitted")
         }
 
         @Test("inspect --sandboxed: a plugin's identity and catalog, read inside a worker that is gone afterwards")
