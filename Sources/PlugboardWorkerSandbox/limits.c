@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,6 +36,15 @@ static int write_file(const char *path, const char *text) {
     return written == length ? 0 : -1;
 }
 
+/* In the new mount namespace: /proc becomes this process's own task directory, so /proc/<tid>/stat (which
+ * libdispatch reads) works and no other process is visible. Mounts are made private first: nothing done here
+ * may propagate back to the host's namespace. */
+static const char *hide_other_processes(void) {
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return "mounts could not be made private";
+    if (mount("/proc/self/task", "/proc", NULL, MS_BIND | MS_REC, NULL) != 0) return strerror(errno);
+    return NULL;
+}
+
 int pbw_namespaces(int want_network_namespace, char *message, size_t capacity) {
     uid_t uid = geteuid();
     gid_t gid = getegid();
@@ -46,14 +56,18 @@ int pbw_namespaces(int want_network_namespace, char *message, size_t capacity) {
         int mapped = write_file("/proc/self/uid_map", map) == 0;
         snprintf(map, sizeof map, "%u %u 1", (unsigned)gid, (unsigned)gid);
         mapped = mapped && write_file("/proc/self/setgroups", "deny") == 0 && write_file("/proc/self/gid_map", map) == 0;
-        snprintf(message, capacity, "user, %s namespaces%s", what,
-                 mapped ? "" : " (the uid/gid map could not be written: the worker runs as nobody inside)");
+        const char *proc = hide_other_processes();
+        snprintf(message, capacity, "user, %s namespaces%s; %s%s", what,
+                 mapped ? "" : " (the uid/gid map could not be written: the worker runs as nobody inside)",
+                 proc ? "/proc unchanged: " : "/proc shows only the worker's threads", proc ? proc : "");
         return PBW_APPLIED;
     }
     int user_errno = errno;
     /* No user namespaces here (often EPERM in containers); with CAP_SYS_ADMIN the others still work. */
     if (unshare(extra) == 0) {
-        snprintf(message, capacity, "%s namespaces; no user namespace (%s)", what, strerror(user_errno));
+        const char *proc = hide_other_processes();
+        snprintf(message, capacity, "%s namespaces; no user namespace (%s); %s%s", what, strerror(user_errno),
+                 proc ? "/proc unchanged: " : "/proc shows only the worker's threads", proc ? proc : "");
         return PBW_APPLIED;
     }
     snprintf(message, capacity, "unavailable: unshare failed (%s with a user namespace, %s without)",

@@ -31,8 +31,9 @@ enum WorkerSandbox {
 
         if start.landlock {
             // /proc, read-only: libdispatch reads /proc/<tid>/stat of its own threads and crashes when it cannot.
-            // Landlock's ptrace scoping still keeps other processes' memory, environment and descriptors out of
-            // reach; what stays visible is the process list (names, states).
+            // With a mount namespace, /proc is the worker's own task directory (see pbw_namespaces); without
+            // one, other processes' names and states stay visible, though Landlock's ptrace scoping keeps their
+            // memory, environment and descriptors out of reach.
             let readable = [start.pluginFile, "/proc"] + start.readablePaths
             let writable = [start.scratchDirectory]
             report.append(.applying("landlock") { message, capacity in

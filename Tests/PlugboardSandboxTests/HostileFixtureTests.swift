@@ -160,6 +160,12 @@ extension SandboxTests {
             #expect(await hostile.call("write_file", "{\"path\":\"\(outside)\"}").error?.message == "\(outside) failed after 0: Permission denied")
             #expect(!FileManager.default.fileExists(atPath: outside))
             #expect(await hostile.call("write_file", "{\"path\":\"\(allowed)\"}").error?.message == "\(allowed) failed after 0: Permission denied")
+            // Other processes are out of sight where the worker has a mount namespace; the host's /proc is intact.
+            if hostile.sandboxReport.contains(where: { $0.layer == "namespaces" && $0.detail.contains("/proc shows only the worker's threads") }) {
+                #expect(await hostile.call("read_file", "{\"path\":\"/proc/1/cmdline\"}").error?.message
+                        == "/proc/1/cmdline failed after 0: No such file or directory")
+            }
+            #expect(FileManager.default.fileExists(atPath: "/proc/1/cmdline"))
         }
     }
 }
