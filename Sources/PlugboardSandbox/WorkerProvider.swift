@@ -1,4 +1,3 @@
-import Dispatch
 import PlugboardCore
 import PlugboardJSON
 import Synchronization
