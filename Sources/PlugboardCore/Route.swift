@@ -1,21 +1,35 @@
 import PlugboardJSON
 
 /// Where a request goes: the provider, the registration it asked for, and the invocation to hand over.
+/// A route is one reference to storage the table built at compile time, so a lookup copies one pointer.
 public struct Route: Sendable {
-    public let provider: any Provider
+    final class Storage: Sendable {
+        let provider: any Provider
+        let descriptor: ComponentDescriptor
+        let exposedKey: String
+        let invocation: Invocation
+
+        init(provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, invocation: Invocation) {
+            self.provider = provider
+            self.descriptor = descriptor
+            self.exposedKey = exposedKey
+            self.invocation = invocation
+        }
+    }
+
+    let storage: Storage
+
+    public var provider: any Provider { storage.provider }
     /// As the provider registered it.
-    public let descriptor: ComponentDescriptor
+    public var descriptor: ComponentDescriptor { storage.descriptor }
     /// The identity as this surface shows it (`math_calculate`, `data://math/constants`).
-    public let exposedKey: String
+    public var exposedKey: String { storage.exposedKey }
     /// Key, version, URI and template variables filled in; the caller sets `arguments` (tools and prompts)
     /// before `provider.invoke`.
-    public let invocation: Invocation
+    public var invocation: Invocation { storage.invocation }
 
     public init(provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, invocation: Invocation) {
-        self.provider = provider
-        self.descriptor = descriptor
-        self.exposedKey = exposedKey
-        self.invocation = invocation
+        storage = Storage(provider: provider, descriptor: descriptor, exposedKey: exposedKey, invocation: invocation)
     }
 }
 

@@ -53,14 +53,13 @@ public final class NativeProvider: Provider {
         return InvocationError(.notFound, "plugin '\(info.id)' has no \(invocation.kind) '\(invocation.key)'\(version)")
     }
 
-    /// Sandbox worker addition: starts a call without awaiting it (no task hops: the worker answers its host from
-    /// the handler's own thread). `ended` runs exactly once, when the handler has really stopped (returned, or
-    /// completed after PB_PENDING, or was never started), with the outcome: the answer, or the cancellation or
-    /// deadline that came first. A handler that ignores cancellation never ends, so its call is never answered
-    /// and the worker's host kills it at its deadline. `deadline` nil: no deadline here (the caller enforces
-    /// one; it saves a timer per call). Returns the function that cancels the call.
+    /// Sandbox worker addition: starts a call without awaiting it and without a deadline (the worker's host
+    /// enforces one: cancel, grace, kill), so no task hop and no timer per call. `ended` runs exactly once, on
+    /// the handler's thread, when the handler has really stopped (returned, completed after PB_PENDING, or never
+    /// started), with the outcome: the answer, or the cancellation that came first. A handler that ignores
+    /// cancellation never ends, so its call is never answered. Returns the function that cancels the call.
     public func start(
-        _ invocation: Invocation, context: InvocationContext, deadline: Duration?,
+        _ invocation: Invocation, context: InvocationContext,
         ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void
     ) -> @Sendable () -> Void {
         let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
@@ -73,7 +72,7 @@ public final class NativeProvider: Provider {
         }
         let request = invocation
         let state = state
-        call.begin(deadline: deadline) { call in
+        call.begin { call in
             HandlerThread.spawn { Self.run(call, request: request, state: state) }
         }
         return { [weak call] in
@@ -96,7 +95,7 @@ public final class NativeProvider: Provider {
                 return runHandler(handler, userData: userData, call: call, request: request, state: state)
             }
         }
-        if !pending { call.handlerEnded?(call) }
+        if !pending { call.handlerEnded?(call) }  // sandbox worker addition
     }
 
     /// True when the handler returned PB_PENDING (it ends later, in `complete`).
@@ -122,19 +121,17 @@ public final class NativeProvider: Provider {
             struct_size: UInt32(MemoryLayout<pb_request>.size), kind: request.kind.abiKind, key: key, version: version,
             arguments: arguments, arguments_len: request.arguments.bytes.count, uri: uri,
             state: state.pointer, user_data: userData)
-        // The plugin holds this reference until it returns, or until `complete` after PB_PENDING.
-        let handle = Unmanaged.passRetained(call)
-        let status = handler(OpaquePointer(handle.toOpaque()), &cRequest)
-        switch status {
-        case Int32(PB_PENDING.rawValue):
-            return true
-        case Int32(PB_OK.rawValue):
+        // Live for the plugin until the handler returns, or after PB_PENDING until `complete`.
+        let handle = LiveCalls.add(call)
+        let status = handler(handle, &cRequest)
+        if status == Int32(PB_PENDING.rawValue) { return true }
+        _ = LiveCalls.remove(handle)
+        if status == Int32(PB_OK.rawValue) {
             call.handlerFinished(how: "returned")
-        default:
+        } else {
             call.finish(.failure(InvocationError(.internalError,
                 "\(call.component.descriptor.label) of plugin '\(call.pluginId)' returned \(status); handlers return PB_OK or PB_PENDING")))
         }
-        handle.release()
         return false
     }
 }

@@ -83,7 +83,7 @@ final class WorkerServer: Sendable {
                 try? channel.send(WorkerMessage.log(id, record))
             })
         // The host enforces the deadline (cancel, grace, kill), so the loader arms no timer of its own.
-        let cancel = provider.start(message.invocation, context: context, deadline: nil) { [weak self] outcome in
+        let cancel = provider.start(message.invocation, context: context) { [weak self] outcome in
             let frame = switch outcome {
             case .success(let bytes) where bytes.count <= maxResponseBytes: WorkerMessage.result(id, bytes)
             case .success(let bytes): WorkerMessage.error(id, InvocationError(.internalError,
