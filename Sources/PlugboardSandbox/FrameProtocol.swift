@@ -13,6 +13,10 @@ public enum FrameProtocol {
     public static let noteDescriptor: Int32 = 4
     /// Frames before the policy is known (hello, start) may not exceed this.
     public static let handshakeFrameLimit = 1 << 20
+    /// The worker's exit status when its connection to the host broke (a read or frame error).
+    public static let exitConnectionBroken: Int32 = 65
+    /// The worker's exit status when the host that started it is already gone.
+    public static let exitHostGone: Int32 = 70
 }
 
 public enum FrameType: UInt8, Sendable {

@@ -228,11 +228,14 @@ final class WorkerConnection: Sendable {
 
     private func reap() {
         state.withLock { $0.reaping = true }
-        let (status, cpuSeconds) = process.killAndReap()
+        let (status, cpuSeconds, exitedByItself) = process.reapAfterEnd()
         process.channel.close()
         let death = state.withLock { state in
-            WorkerDeath.classify(status: status, note: process.deathNote(), cpuSeconds: cpuSeconds,
-                                 cpuLimit: policy.cpuSeconds, killedBy: state.killReason)
+            if !exitedByItself && state.killReason == nil {
+                state.killReason = .protocolViolation("it closed its end of the connection and kept running")
+            }
+            return WorkerDeath.classify(status: status, note: process.deathNote(), cpuSeconds: cpuSeconds,
+                                        cpuLimit: policy.cpuSeconds, killedBy: state.killReason)
         }
         let failed = state.withLock { state in
             state.death = death

@@ -15,6 +15,8 @@ public enum WorkerDeath: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .exited(FrameProtocol.exitConnectionBroken):
+            "exited with status \(FrameProtocol.exitConnectionBroken): its connection to the host broke (the plugin may have closed or written to descriptor 3)"
         case .exited(let status): "exited with status \(status)"
         case .signal(let number): "died of \(WorkerDeath.signalName(number))"
         case .memoryLimit(let number): "exceeded its memory limit (address space exhausted, then \(WorkerDeath.signalName(number)))"

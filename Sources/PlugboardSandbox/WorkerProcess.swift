@@ -80,6 +80,19 @@ final class WorkerProcess: Sendable {
         return moved
     }
 
+    /// The exit status and resource usage once the worker's end of the connection closed. A dying worker becomes
+    /// a zombie within moments; one still running a while later closed its end on purpose, and is killed.
+    func reapAfterEnd() -> (status: Int32, cpuSeconds: Double, exitedByItself: Bool) {
+        var status: Int32 = 0
+        var usage = rusage()
+        for _ in 0..<20 {
+            if wait4(pid, &status, WNOHANG, &usage) == pid { return (status, usage.cpuSeconds, true) }
+            usleep(10_000)
+        }
+        let (killedStatus, cpu) = killAndReap()
+        return (killedStatus, cpu, false)
+    }
+
     /// SIGKILL, then the exit status and resource usage. Safe on a process that already died: its status is
     /// whatever killed it first.
     func killAndReap() -> (status: Int32, cpuSeconds: Double) {
@@ -87,8 +100,7 @@ final class WorkerProcess: Sendable {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        return (status, cpu)
+        return (status, usage.cpuSeconds)
     }
 
     /// The death note the worker's crash handler left, if any.
@@ -100,5 +112,11 @@ final class WorkerProcess: Sendable {
     deinit {
         close(noteDescriptor)
         close(outputDescriptor)
+    }
+}
+
+extension rusage {
+    var cpuSeconds: Double {
+        Double(ru_utime.tv_sec + ru_stime.tv_sec) + Double(ru_utime.tv_usec + ru_stime.tv_usec) / 1e6
     }
 }

@@ -62,7 +62,7 @@ final class WorkerServer: Sendable {
                 }
             } catch {
                 complain("plugboard-worker: \(error)")
-                exit(65)
+                exit(FrameProtocol.exitConnectionBroken)
             }
         }
     }

@@ -16,7 +16,7 @@ guard hostPid > 0 else {
 
 // Before anything else: die with the host, and drop whatever descriptors leaked into us.
 var deathSignal = SandboxLayerReport.applying("pdeathsig") { pbw_parent_death_signal(hostPid, $0, $1) }
-guard deathSignal.status == .applied else { exit(70) }
+guard deathSignal.status == .applied else { exit(FrameProtocol.exitHostGone) }
 pbw_close_descriptors_from(FrameProtocol.noteDescriptor + 1)
 
 let channel = FrameChannel(descriptor: FrameProtocol.channelDescriptor, readLimit: 1 << 28)
@@ -36,5 +36,5 @@ do {
     server.serve()
 } catch {
     complain("plugboard-worker: \(error)")
-    exit(65)
+    exit(FrameProtocol.exitConnectionBroken)
 }

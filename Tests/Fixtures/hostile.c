@@ -14,6 +14,8 @@
  *   read_file      reads {"path": "..."} and answers with its size
  *   write_file     creates {"path": "..."}
  *   signal_host    sends SIGTERM to its parent (the host)
+ *   forge_frame    writes a frame header claiming 2 GB into the worker's channel (descriptor 3)
+ *   close_channel  shuts down and closes the worker's channel (descriptor 3) and keeps running
  *   fine           answers "fine"
  */
 #define _GNU_SOURCE
@@ -195,6 +197,23 @@ static int32_t signal_host(pb_call *call, const pb_request *request) {
     return PB_OK;
 }
 
+static int32_t forge_frame(pb_call *call, const pb_request *request) {
+    (void)call; (void)request;
+    const unsigned char header[5] = {0xff, 0xff, 0xff, 0x7f, 7};
+    ssize_t ignored = write(3, header, sizeof header);
+    (void)ignored;
+    sleep(5);
+    return PB_OK;
+}
+
+static int32_t close_channel(pb_call *call, const pb_request *request) {
+    (void)call; (void)request;
+    shutdown(3, SHUT_RDWR);
+    close(3);
+    sleep(5);
+    return PB_OK;
+}
+
 static int32_t fine(pb_call *call, const pb_request *request) {
     (void)request;
     host->set_result(call, "\"fine\"");
@@ -207,7 +226,8 @@ static int32_t describe(void *state, pb_registrar *registrar) {
         {"segfault", segfault}, {"abort", do_abort}, {"spin", spin}, {"polite_spin", polite_spin},
         {"cpu_burn", cpu_burn}, {"memory_bomb", memory_bomb}, {"fork_bomb", fork_bomb}, {"fd_leak", fd_leak},
         {"chatter", chatter}, {"oversized", oversized}, {"open_socket", open_socket}, {"exec_shell", exec_shell},
-        {"read_file", read_file}, {"write_file", write_file}, {"signal_host", signal_host}, {"fine", fine},
+        {"read_file", read_file}, {"write_file", write_file}, {"signal_host", signal_host}, {"forge_frame", forge_frame},
+        {"close_channel", close_channel}, {"fine", fine},
     };
     int failures = 0;
     for (size_t i = 0; i < sizeof tools / sizeof *tools; i++) {

@@ -145,6 +145,30 @@ extension SandboxTests {
             #expect(result.error?.message == "kill(host, SIGTERM) failed after 0: Operation not permitted")
         }
 
+        @Test("a plugin that forges a frame header on the worker's channel gets its worker killed for it")
+        func forgedFrame() async throws {
+            let (result, hostile) = try await provoke("forge_frame")
+            defer { hostile.shutdown() }
+            #expect(result.error?.kind == .unavailable)
+            #expect(result.error?.message.contains("was killed for breaking the worker protocol: a frame of 2147483647 bytes exceeds the limit") == true,
+                    "\(result)")
+            #expect(hostile.restartCount == 1)
+        }
+
+        @Test("a plugin that shuts the worker's channel down ends its worker; the call fails with how it ended")
+        func closedChannel() async throws {
+            let (result, hostile) = try await provoke("close_channel")
+            defer { hostile.shutdown() }
+            // The worker's reader sees the end of its channel (status 0) or fails on the closed descriptor (status
+            // 65, explained) and exits, whichever comes first: the host reports that exit.
+            #expect(result.error?.kind == .unavailable)
+            #expect(result.error?.message.contains("tool 'close_channel' of provider 'hostile' failed: its worker (pid ") == true)
+            let message = result.error?.message ?? ""
+            #expect(message.contains("exited with status 0;")
+                    || message.contains("exited with status 65: its connection to the host broke"), "\(result)")
+            #expect(hostile.restartCount == 1)
+        }
+
         @Test("files outside the allowed paths cannot be read or written; a path the policy allows can be read")
         func fileAccess() async throws {
             let allowed = NSTemporaryDirectory() + "plugboard-allowed-\(getpid()).txt"
