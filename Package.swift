@@ -77,9 +77,8 @@ var sandboxTargets: [Target] { [
     // The worker: sets up the sandbox, then loads one plugin and serves it over the socketpair.
     .executableTarget(name: "plugboard-worker", dependencies: ["PlugboardSandbox", "PlugboardLoader", "PlugboardWorkerSandbox"],
                       swiftSettings: strict),
-    .testTarget(name: "PlugboardSandboxTests", dependencies: ["PlugboardSandbox", "PlugboardLoader", "plugboard-worker"],
-                swiftSettings: strict),
-    // A sandboxed call against the same call in process (release build): `swift run -c release sandbox-overhead`.
+    .testTarget(name: "PlugboardSandboxTests", dependencies: ["PlugboardSandbox", "plugboard-worker"], swiftSettings: strict),
+    // A sandboxed call against the same call in process; run in release beside a release worker (docs/SANDBOX.md).
     .executableTarget(name: "sandbox-overhead", dependencies: ["PlugboardSandbox", "PlugboardLoader"], path: "Benchmarks/sandbox-overhead",
                       swiftSettings: strict),
 ] }

@@ -1,7 +1,8 @@
 /// What a sandboxed provider may use, and how its worker is supervised. Every layer can be switched off (for
 /// kernels that lack it, or for debugging); limits left nil are not set.
 public struct SandboxPolicy: Sendable, Hashable {
-    /// RLIMIT_AS: the worker's address space, runtime included (a Swift worker needs about 200 MiB of it).
+    /// RLIMIT_AS: the worker's address space, runtime included: a worker needs about 150–210 MiB of it, plus
+    /// 8 MiB of stack reservation per call running at once.
     public var memoryBytes: UInt64? = 1 << 30
     /// RLIMIT_CPU: CPU seconds over the worker's life (a restart starts a new count).
     public var cpuSeconds: UInt64? = 3600
