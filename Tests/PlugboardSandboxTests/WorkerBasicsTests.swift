@@ -75,6 +75,37 @@ extension SandboxTests {
             #expect(text.contains("\"structuredContent\":" + arguments))
         }
 
+        @Test("one worker multiplexes concurrent calls: 200 at once, each answered with its own result")
+        func concurrentCalls() async throws {
+            let provider = try await Sandboxed.launch(Sandboxed.bundled("calculator"))
+            defer { provider.shutdown() }
+            let answers = await withTaskGroup(of: (Int, String?).self) { group in
+                for n in 0..<200 {
+                    group.addTask { (n, await provider.call("add", "{\"a\": \(n), \"b\": 1000}").value?.firstText) }
+                }
+                var answers: [Int: String?] = [:]
+                for await (n, text) in group { answers[n] = text }
+                return answers
+            }
+            #expect(answers.count == 200)
+            #expect(answers.allSatisfy { n, text in text == "\(n + 1000)" || text == "\(n + 1000).0" })
+        }
+
+        @Test("non-reentrant components stay serialized across the boundary; reentrant ones run side by side")
+        func reentrancy() async throws {
+            let provider = try await Sandboxed.launch(try Sandboxed.fixture("behaviours"))
+            defer { provider.shutdown() }
+            func mostInsideAtOnce(_ tool: String) async -> Int? {
+                let results = await withTaskGroup(of: JSONValue?.self) { group in
+                    for _ in 0..<4 { group.addTask { await provider.call(tool).value } }
+                    return await group.reduce(into: [JSONValue?]()) { $0.append($1) }
+                }
+                return results.compactMap { $0?["structuredContent"]?["most"]?.doubleValue }.max().map { Int($0) }
+            }
+            #expect(await mostInsideAtOnce("serial") == 1)
+            #expect(await mostInsideAtOnce("parallel") == 4)
+        }
+
         @Test("a polite handler stopped at the deadline times out without killing its worker")
         func deadlineWithCooperation() async throws {
             let provider = try await Sandboxed.launch(try Sandboxed.fixture("hostile"), policy: Sandboxed.policy(deadline: .milliseconds(300)))
