@@ -60,6 +60,23 @@ extension SandboxTests {
             #expect(await hostile.call("fine").value?.firstText == "fine")
         }
 
+        @Test("restarts wait out the backoff: a call after the first death waits the initial delay, after the second twice that")
+        func backoffInPractice() async throws {
+            var policy = Sandboxed.policy()
+            policy.restart = RestartPolicy(initialBackoff: .milliseconds(200), maximumBackoff: .seconds(2), circuitThreshold: 10)
+            let hostile = try await Sandboxed.launch(try Sandboxed.fixture("hostile"), policy: policy)
+            defer { hostile.shutdown() }
+            let clock = ContinuousClock()
+            #expect(await hostile.call("segfault").error?.kind == .unavailable)
+            var start = clock.now
+            #expect(await hostile.call("segfault").error?.kind == .unavailable)  // waits for restart 1, then dies
+            #expect(clock.now - start >= .milliseconds(200))
+            start = clock.now
+            #expect(await hostile.call("fine").value?.firstText == "fine")      // waits for restart 2
+            #expect(clock.now - start >= .milliseconds(400))
+            #expect(hostile.restartCount == 2)
+        }
+
         @Test("the backoff doubles from its start and stops at its cap")
         func backoff() {
             let restart = RestartPolicy(initialBackoff: .milliseconds(100), maximumBackoff: .seconds(1))
