@@ -63,7 +63,9 @@ enum HostTable {
         }
         host.complete = { call in
             // Only the first `complete` of a live call counts; a repeated or stray one is ignored.
-            LiveCalls.remove(call)?.handlerFinished(how: "completed")
+            guard let native = LiveCalls.remove(call) else { return }
+            native.handlerFinished(how: "completed")
+            native.handlerEnded?(native)  // sandbox worker addition
         }
         table.initialize(to: host)
         return table
