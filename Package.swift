@@ -12,6 +12,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        // --- interop tests (issue 4 item 7): the official Swift SDK client, test-only ---
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),  // the SDK's stdio file descriptors
+        // --- end interop tests ---
     ],
     targets: [
         // JSON values, a strict parser with limits, a writer and raw-byte scanning. No dependencies.
@@ -24,5 +28,19 @@ let package = Package(
 
         .testTarget(name: "PlugboardJSONTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardCoreTests", dependencies: ["PlugboardCore"], swiftSettings: strict),
+
+        // --- interop tests (issue 4 item 7) ---
+        // Drives the real `plugboard` executable with clients nobody here wrote: the Python `mcp` and `fastmcp`
+        // clients (scripts in Tests/Interop, run from <package root>/.venv made by scripts/bootstrap) and the
+        // official Swift SDK client.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "PlugboardJSON", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/InteropTests",
+            swiftSettings: strict),
+        // --- end interop tests ---
     ]
 )

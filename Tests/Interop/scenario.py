@@ -29,6 +29,7 @@ REINDEX = "notes_reindex"
 SUMMARIZE = "notes_summarize"
 NOTE_TEMPLATE_PREFIX = "notes://notes/note/"
 MISSING_VERSION = "9.9"
+PROMPT_TEXT = "Plugboard hosts MCP plugins."
 
 
 class Adapter(Protocol):
@@ -74,11 +75,12 @@ async def attempt(operation: Awaitable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def sample_arguments(tool: dict[str, Any] | None, given: dict[str, Any]) -> dict[str, Any]:
-    """`given`, plus a plain value for every other required property of the tool's input schema."""
-    arguments = dict(given)
+    """`given` (those the schema declares), plus a plain value for every other required property of the schema."""
     if tool is None:
-        return arguments
+        return dict(given)
     schema = tool.get("inputSchema") or {}
+    declared = schema.get("properties") or {}
+    arguments = {key: value for key, value in given.items() if not declared or key in declared}
     for prop in schema.get("required", []):
         if prop in arguments:
             continue
@@ -86,6 +88,13 @@ def sample_arguments(tool: dict[str, Any] | None, given: dict[str, Any]) -> dict
         arguments[prop] = {"number": 1, "integer": 1, "boolean": True, "array": [], "object": {}}.get(
             kind, f"interop {prop}")
     return arguments
+
+
+def prompt_arguments(prompt: dict[str, Any] | None, text: str) -> dict[str, str]:
+    """`text` for every required argument of the prompt (all of them when none is marked required)."""
+    declared = (prompt or {}).get("arguments") or [{"name": "text", "required": True}]
+    required = [a["name"] for a in declared if a.get("required")] or [a["name"] for a in declared]
+    return {name: text for name in required}
 
 
 def listing_entry(item: dict[str, Any]) -> dict[str, Any]:
@@ -164,6 +173,7 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
     seen = await listings(adapter)
     tools = seen["toolsRaw"]
     calc = tools.get(CALCULATE)
+    summarize_args = prompt_arguments(seen["promptsRaw"].get(SUMMARIZE), PROMPT_TEXT)
 
     calls = {
         "calculateLatest": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 3, "op": "div", "precision": 2})),
@@ -181,18 +191,19 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
         "divisionByZero": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 0, "op": "div"})),
         "missingToolVersion": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 2, "op": "add"},
                                                          version=MISSING_VERSION)),
-        "missingPromptVersion": await attempt(adapter.prompt(SUMMARIZE, {"text": "x"}, version=MISSING_VERSION)),
+        "missingPromptVersion": await attempt(adapter.prompt(SUMMARIZE, summarize_args, version=MISSING_VERSION)),
         "nonStringVersion": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 2, "op": "add"},
                                                        meta={"fastmcp": {"version": 2}})),
         "unknownTool": await attempt(adapter.call("math_nope", {})),
     }
 
-    added = await attempt(adapter.call(ADD_NOTE, sample_arguments(tools.get(ADD_NOTE),
-                                                                 {"title": "Interop", "body": "from a client"})))
+    note_args = sample_arguments(tools.get(ADD_NOTE), {"title": "Interop", "body": "from a client"})
+    added = await attempt(adapter.call(ADD_NOTE, note_args))
     note_id = note_id_from(added)
     note_uri = f"{NOTE_TEMPLATE_PREFIX}{note_id}"
     reads = {
         "addNote": added,
+        "addNoteArguments": note_args,
         "noteUri": note_uri,
         "index": await attempt(adapter.read("notes://notes/index")),
         "noteLatest": await attempt(adapter.read(note_uri)),
@@ -201,9 +212,8 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
         "noteMissingVersion": await attempt(adapter.read(note_uri, version=MISSING_VERSION)),
     }
     prompts = {
-        "summarizeLatest": await attempt(adapter.prompt(SUMMARIZE, {"text": "Plugboard hosts MCP plugins."})),
-        "summarizePinned1": await attempt(adapter.prompt(SUMMARIZE, {"text": "Plugboard hosts MCP plugins."},
-                                                         version="1.0")),
+        "summarizeLatest": await attempt(adapter.prompt(SUMMARIZE, summarize_args)),
+        "summarizePinned1": await attempt(adapter.prompt(SUMMARIZE, summarize_args, version="1.0")),
     }
     reindex_args = sample_arguments(tools.get(REINDEX), {})
     observation = {
