@@ -9,9 +9,19 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "PlugboardCore", targets: ["PlugboardCore"]),
+        // --- MCP server (issue 4) ---
+        .executable(name: "plugboard", targets: ["plugboard"]),
+        // --- end MCP server ---
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        // --- MCP server (issue 4) ---
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // --- end MCP server ---
         // --- interop tests (issue 4 item 7): the official Swift SDK client, test-only ---
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),  // the SDK's stdio file descriptors
@@ -25,6 +35,31 @@ let package = Package(
             name: "PlugboardCore",
             dependencies: ["PlugboardJSON", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: strict),
+
+        // --- MCP server (issue 4) ---
+        // JSON-RPC 2.0 and MCP in both protocol eras, sessions, method handlers, stdio and Streamable HTTP.
+        .target(
+            name: "PlugboardMCP",
+            dependencies: [
+                "PlugboardCore", "PlugboardJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
+        // The command line: `plugboard serve --stdio | --http HOST:PORT`.
+        .executableTarget(
+            name: "plugboard",
+            dependencies: [
+                "PlugboardMCP", "PlugboardCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Spawns the real `plugboard` executable and speaks MCP to it over stdio and HTTP.
+        .testTarget(name: "PlugboardMCPTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
+        // --- end MCP server ---
 
         .testTarget(name: "PlugboardJSONTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardCoreTests", dependencies: ["PlugboardCore"], swiftSettings: strict),

@@ -1,22 +1,46 @@
 /// A component version: a non-empty string without `@`, ordered as SEMANTICS.md says (PEP 440 after stripping
-/// leading `v`, non-PEP-440 strings above every PEP 440 version by code points, raw string as the tie-break).
+/// leading `v`/`V`, non-PEP-440 strings above every PEP 440 version by code points, raw string as the tie-break).
 ///
 /// `==` compares the raw strings (the registration's identity); `orderEquals` compares positions in the
-/// ordering, so `v1`, `1` and `1.0` order-equal each other.
+/// ordering, so `v1`, `1` and `1.0` order-equal each other. The sort key is computed once, at init, because
+/// versions are compared far more often than they are made.
 public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let raw: String
+    /// Where this version sits in the ordering, ignoring the raw-string tie-break.
+    public let sortKey: VersionSortKey
 
     public init(_ raw: String) throws(VersionError) {
         guard !raw.isEmpty else { throw VersionError.empty }
         guard !raw.contains("@") else { throw VersionError.containsAt(raw) }
         self.raw = raw
+        self.sortKey = VersionSortKey(parsing: raw)
     }
 
     public var description: String { raw }
 
-    // ORDERING: issue 2 replaces this placeholder with the PEP 440 sort key.
-    public func orderEquals(_ other: Version) -> Bool { raw == other.raw }
-    public static func < (lhs: Version, rhs: Version) -> Bool { lhs.raw < rhs.raw }
+    /// True when the version parsed as PEP 440 (after stripping leading `v`); false for the string fallback.
+    public var isPEP440: Bool {
+        if case .pep440 = sortKey { return true } else { return false }
+    }
+
+    /// Same position in the ordering (`1`, `1.0` and `v1.0` are order-equal; `beta` only equals `beta`).
+    public func orderEquals(_ other: Version) -> Bool { sortKey == other.sortKey }
+
+    public static func == (lhs: Version, rhs: Version) -> Bool { lhs.raw == rhs.raw }
+    public func hash(into hasher: inout Hasher) { hasher.combine(raw) }
+
+    /// The total order: sort key first, then the raw string by code points so equal spellings sort the same
+    /// way whatever the load order.
+    public static func < (lhs: Version, rhs: Version) -> Bool {
+        if lhs.sortKey != rhs.sortKey { return lhs.sortKey < rhs.sortKey }
+        return codePointsPrecede(lhs.raw, rhs.raw)
+    }
+}
+
+/// Unicode code-point order (what Python's `str <` does), not Swift's canonical-equivalence order.
+@inline(__always)
+func codePointsPrecede(_ lhs: String, _ rhs: String) -> Bool {
+    lhs.unicodeScalars.lexicographicallyPrecedes(rhs.unicodeScalars)
 }
 
 public enum VersionError: Error, Sendable, Hashable, CustomStringConvertible {

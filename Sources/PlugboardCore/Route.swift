@@ -1,0 +1,71 @@
+import PlugboardJSON
+
+/// Where a request goes: the provider, the registration it asked for, and the invocation to hand over.
+public struct Route: Sendable {
+    public let provider: any Provider
+    /// As the provider registered it.
+    public let descriptor: ComponentDescriptor
+    /// The identity as this surface shows it (`math_calculate`, `data://math/constants`).
+    public let exposedKey: String
+    /// Key, version, URI and template variables filled in; the caller sets `arguments` (tools and prompts)
+    /// before `provider.invoke`.
+    public let invocation: Invocation
+
+    public init(provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, invocation: Invocation) {
+        self.provider = provider
+        self.descriptor = descriptor
+        self.exposedKey = exposedKey
+        self.invocation = invocation
+    }
+}
+
+/// One page of a list response, rendered when the table was compiled.
+public struct ListPage: Sendable {
+    /// A JSON array of MCP list entries.
+    public let items: RawJSON
+    public let nextCursor: String?
+}
+
+/// Why a lookup found nothing. `message` is what the client is told (JSON-RPC -32602).
+public enum RoutingError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownComponent(kind: ComponentKind, identity: String)
+    case versionUnavailable(kind: ComponentKind, identity: String, requested: String, available: [String])
+    case invalidCursor(String)
+
+    public var message: String {
+        switch self {
+        case .unknownComponent(let kind, let identity):
+            "unknown \(kind) '\(identity)'"
+        case .versionUnavailable(let kind, let identity, let requested, let available):
+            "\(kind) '\(identity)' has no version '\(requested)'; available: "
+                + (available.isEmpty ? "none" : available.joined(separator: ", "))
+        case .invalidCursor(let cursor):
+            "invalid cursor '\(cursor)'; list again without a cursor"
+        }
+    }
+
+    public var description: String { message }
+}
+
+/// Something worth logging about a compiled table: a component that another provider shadows, or a
+/// registration no request can reach.
+public struct RoutingWarning: Sendable, Hashable, CustomStringConvertible {
+    public var kind: ComponentKind
+    /// The identity as the surface shows it.
+    public var identity: String
+    /// The provider whose registration loses, and the one that wins.
+    public var shadowedProvider: String
+    public var winningProvider: String
+    public var message: String
+
+    public var description: String { message }
+}
+
+/// A routable registration on a surface, for the CLI's `list` and `inspect`.
+public struct RoutedComponent: Sendable {
+    public let exposedKey: String
+    public let descriptor: ComponentDescriptor
+    public let provider: any Provider
+    /// What a request without a pinned version gets.
+    public let isDefault: Bool
+}

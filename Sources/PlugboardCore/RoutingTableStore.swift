@@ -1,0 +1,113 @@
+import Atomics
+import Synchronization
+
+/// Holds the current routing table of every surface. Readers never block: they load one atomic reference.
+/// A change compiles new tables, swaps them in, and tells observers which list kinds changed (the MCP layer
+/// turns that into `notifications/*/list_changed`).
+public final class RoutingTableStore: Sendable {
+    /// All surfaces' tables of one generation, swapped as a whole.
+    final class Snapshot: AtomicReference, Sendable {
+        let byName: [String: RoutingTable]
+        let byPath: [String: RoutingTable]
+        let ordered: [RoutingTable]
+
+        init(_ tables: [RoutingTable]) {
+            ordered = tables
+            byName = Dictionary(tables.map { ($0.surface.name, $0) }, uniquingKeysWith: { first, _ in first })
+            byPath = Dictionary(tables.map { ($0.surface.path, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    private struct Writer {
+        var generation: UInt64
+        var root: MountNode
+    }
+
+    private let current: ManagedAtomic<Snapshot>
+    private let writer: Mutex<Writer>
+    private let observers = Mutex<[UInt64: @Sendable (Set<ComponentKind>) -> Void]>([:])
+    private let nextObserver = ManagedAtomic<UInt64>(0)
+    public let surfaces: [Surface]
+    private let pageSize: Int
+
+    public init(root: MountNode, surfaces: [Surface], pageSize: Int = 100) {
+        self.surfaces = surfaces
+        self.pageSize = pageSize
+        self.current = ManagedAtomic(Snapshot(surfaces.map { RoutingTable.compile(root: root, surface: $0, pageSize: pageSize) }))
+        self.writer = Mutex(Writer(generation: 0, root: root))
+    }
+
+    public func table(forSurface name: String) -> RoutingTable? {
+        current.load(ordering: .acquiring).byName[name]
+    }
+
+    public func table(forPath path: String) -> RoutingTable? {
+        current.load(ordering: .acquiring).byPath[path]
+    }
+
+    /// The mount tree the current tables were compiled from.
+    public var root: MountNode { writer.withLock { $0.root } }
+
+    /// The generation of the current tables: 0 at init, one more per `replaceRoot`.
+    public var generation: UInt64 { current.load(ordering: .acquiring).ordered.first?.generation ?? writer.withLock { $0.generation } }
+
+    /// Recompiles every surface, swaps the tables in, and notifies observers when some list changed.
+    /// Replacements are serialized; readers keep using the old tables until the swap.
+    public func replaceRoot(_ root: MountNode) {
+        let changed: Set<ComponentKind> = writer.withLock { state in
+            state.generation += 1
+            state.root = root
+            let generation = state.generation
+            let tables = surfaces.map {
+                RoutingTable.compile(root: root, surface: $0, pageSize: pageSize, generation: generation)
+            }
+            let old = current.exchange(Snapshot(tables), ordering: .acquiringAndReleasing)
+            return Self.changedKinds(old: old.ordered, new: tables)
+        }
+        guard !changed.isEmpty else { return }
+        let bodies = observers.withLock { Array($0.values) }
+        for body in bodies { body(changed) }
+    }
+
+    /// Calls `body` after each replacement that changed some list, with the kinds whose lists changed
+    /// (`.tool`, `.resource`, `.resourceTemplate`, `.prompt`). Observation lasts until the token is cancelled
+    /// or released.
+    public func observe(_ body: @escaping @Sendable (Set<ComponentKind>) -> Void) -> ObservationToken {
+        let id = nextObserver.loadThenWrappingIncrement(ordering: .relaxed)
+        observers.withLock { $0[id] = body }
+        return ObservationToken { [weak self] in
+            _ = self?.observers.withLock { $0.removeValue(forKey: id) }
+        }
+    }
+
+    /// A list changed when any surface renders it differently (entries, versions, pages).
+    static func changedKinds(old: [RoutingTable], new: [RoutingTable]) -> Set<ComponentKind> {
+        var changed = Set<ComponentKind>()
+        for kind in ComponentKind.allCases {
+            let k = RoutingTable.kindIndex(kind)
+            for (before, after) in zip(old, new) where before.pages[k] != after.pages[k] {
+                changed.insert(kind)
+            }
+        }
+        return changed
+    }
+}
+
+/// Keeps an observation alive; `cancel()` or releasing the token ends it.
+public final class ObservationToken: Sendable {
+    private let onCancel: Mutex<(@Sendable () -> Void)?>
+
+    init(_ onCancel: @escaping @Sendable () -> Void) {
+        self.onCancel = Mutex(onCancel)
+    }
+
+    public func cancel() {
+        let body = onCancel.withLock { stored -> (@Sendable () -> Void)? in
+            defer { stored = nil }
+            return stored
+        }
+        body?()
+    }
+
+    deinit { cancel() }
+}

@@ -1,0 +1,57 @@
+import PlugboardCore
+import PlugboardJSON
+
+/// What the `_meta` of one request says, checked: the era and version it speaks, its progress token, the log
+/// level it wants (stateless era), and the component version it pins with `_meta.fastmcp.version`.
+public struct RequestContext: Sendable {
+    /// Nil in the handshake era; the request's own version in the stateless era.
+    public var statelessVersion: String?
+    public var progressToken: JSONValue?
+    public var logLevel: LogLevel?
+    public var pinnedVersion: String?
+
+    public var isStateless: Bool { statelessVersion != nil }
+
+    /// Reads `_meta`. In the stateless era the envelope keys are required and the version must be served
+    /// (-32602 for a malformed envelope, -32022 with the supported list for an unknown version).
+    public static func read(_ meta: JSONObject?) throws(RPCError) -> RequestContext {
+        var context = RequestContext()
+        guard let meta else { return context }
+        if let token = meta["progressToken"] {
+            guard token.stringValue != nil || token.numberLiteral != nil else {
+                throw .invalidParams("params._meta.progressToken must be a string or a number")
+            }
+            context.progressToken = token
+        }
+        if let fastmcp = meta["fastmcp"], let version = fastmcp["version"] {
+            guard let text = version.stringValue else {
+                throw .invalidParams("params._meta.fastmcp.version must be a string (got \(version.typeDescription))")
+            }
+            context.pinnedVersion = text
+        }
+        if let version = meta[ProtocolVersions.protocolVersionKey] {
+            guard let text = version.stringValue else {
+                throw .invalidParams("params._meta['\(ProtocolVersions.protocolVersionKey)'] must be a string")
+            }
+            guard meta[ProtocolVersions.clientCapabilitiesKey]?.objectValue != nil else {
+                throw .invalidParams(
+                    "params._meta is missing the required envelope key '\(ProtocolVersions.clientCapabilitiesKey)' (an object)")
+            }
+            guard ProtocolVersions.stateless.contains(text) else { throw unsupported(text) }
+            context.statelessVersion = text
+            if let level = meta[ProtocolVersions.logLevelKey] {
+                guard let name = level.stringValue, let parsed = LogLevel(name: name) else {
+                    throw .invalidParams("params._meta['\(ProtocolVersions.logLevelKey)'] must be one of "
+                        + LogLevel.allCases.map(\.name).joined(separator: ", "))
+                }
+                context.logLevel = parsed
+            }
+        }
+        return context
+    }
+
+    public static func unsupported(_ requested: String) -> RPCError {
+        RPCError(RPCError.unsupportedProtocolVersionCode, "Unsupported protocol version '\(requested)'",
+                 data: .object(["supported": .array(ProtocolVersions.all.map { .string($0) }), "requested": .string(requested)]))
+    }
+}

@@ -1,0 +1,143 @@
+import PlugboardCore
+import PlugboardJSON
+
+/// The protocol engine shared by every transport: it scans messages, runs the MCP methods against the session's
+/// routing table and renders the answers. Transports only move bytes and decide where notifications go.
+public final class MCPServer: Sendable {
+    public struct Configuration: Sendable {
+        /// Per-message limits; bigger or deeper messages are answered with an error, never parsed further.
+        public var limits: JSONParser.Limits
+        public var serverName: String
+        public var serverVersion: String
+        public var instructions: String?
+
+        public init(limits: JSONParser.Limits = JSONParser.Limits(maxDepth: 64, maxBytes: 4 << 20),
+                    serverName: String = "plugboard", serverVersion: String = "0.1.0", instructions: String? = nil) {
+            self.limits = limits
+            self.serverName = serverName
+            self.serverVersion = serverVersion
+            self.instructions = instructions
+        }
+    }
+
+    public let store: RoutingTableStore
+    public let configuration: Configuration
+    let rendered: RenderedReplies
+
+    public init(store: RoutingTableStore, configuration: Configuration = Configuration()) {
+        self.store = store
+        self.configuration = configuration
+        self.rendered = RenderedReplies(configuration)
+    }
+
+    /// Where a request's notifications (progress, log messages) go.
+    public typealias Notify = @Sendable ([UInt8]) -> Void
+
+    /// Scans one message; on failure returns the error response to send instead.
+    public func scan(_ bytes: [UInt8]) -> Result<IncomingMessage, IncomingMessage.ScanFailure> {
+        do throws(IncomingMessage.ScanFailure) {
+            return .success(try IncomingMessage.scan(bytes, limits: configuration.limits))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Handles a notification from the client (nothing is answered).
+    public func receiveNotification(_ message: IncomingMessage, session: MCPSession) {
+        switch message.method {
+        case "notifications/cancelled":
+            if let id = message.param("requestId") { session.cancel(id: Array(id)) }
+        default:
+            break  // notifications/initialized, progress from the client, unknown: nothing to do
+        }
+    }
+
+    /// Answers one request: the response bytes, or nil when the request was cancelled (MCP sends no response then).
+    /// Registers the running task with the session so `notifications/cancelled` reaches it.
+    public func respond(to message: IncomingMessage, session: MCPSession, notify: @escaping Notify) async -> [UInt8]? {
+        guard let id = message.id else { return nil }
+        let task = Task { () -> [UInt8]? in
+            do throws(RPCError) {
+                guard let result = try await self.result(for: message, session: session, notify: notify) else { return nil }
+                return WireMessages.result(id: id, result: result)
+            } catch {
+                return WireMessages.error(id: id, error)
+            }
+        }
+        guard session.begin(id: id, cancel: { task.cancel() }) else {
+            task.cancel()
+            return WireMessages.error(id: id, .invalidRequest("a request with id \(String(decoding: id, as: UTF8.self)) is already in flight"))
+        }
+        let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        session.end(id: id)
+        return reply
+    }
+
+    func table(for session: MCPSession) throws(RPCError) -> RoutingTable {
+        guard let table = store.table(forSurface: session.surface) else {
+            throw .internalError("surface '\(session.surface)' is not configured")
+        }
+        return table
+    }
+
+    /// The `result` member of the response, or nil when cancelled.
+    private func result(for message: IncomingMessage, session: MCPSession, notify: @escaping Notify) async throws(RPCError) -> [UInt8]? {
+        let context = try RequestContext.read(try message.meta())
+        let stateless = context.isStateless
+        switch message.method {
+        case "initialize":
+            if stateless { throw .invalidRequest("initialize belongs to the handshake era; 2026-07-28 clients call server/discover") }
+            let requested = try message.stringParam("protocolVersion", required: false)
+            let version = ProtocolVersions.negotiate(requested)
+            session.negotiatedVersion = version
+            return rendered.initializeResult(version: version)
+        case "server/discover":
+            guard stateless else {
+                throw .invalidParams("params._meta must carry '\(ProtocolVersions.protocolVersionKey)' and "
+                    + "'\(ProtocolVersions.clientCapabilitiesKey)' (server/discover is the 2026-07-28 handshake-free entry)")
+            }
+            return rendered.discoverResult
+        case "ping":
+            return stateless ? rendered.emptyStatelessResult : rendered.emptyResult
+        case "logging/setLevel":
+            if stateless { throw .methodNotFound("logging/setLevel (2026-07-28 sets the level per request in _meta)") }
+            let name = try message.stringParam("level", required: true)!
+            guard let level = LogLevel(name: name) else {
+                throw .invalidParams("unknown log level '\(name)'; use one of " + LogLevel.allCases.map(\.name).joined(separator: ", "))
+            }
+            session.logLevel = level
+            return rendered.emptyResult
+        case "tools/list": return try list(.tool, "tools", message, session, stateless)
+        case "resources/list": return try list(.resource, "resources", message, session, stateless)
+        case "resources/templates/list": return try list(.resourceTemplate, "resourceTemplates", message, session, stateless)
+        case "prompts/list": return try list(.prompt, "prompts", message, session, stateless)
+        case "tools/call", "prompts/get", "resources/read":
+            return try await invoke(message, session: session, context: context, notify: notify)
+        default:
+            throw .methodNotFound(message.method)
+        }
+    }
+
+    private func list(_ kind: ComponentKind, _ key: String, _ message: IncomingMessage, _ session: MCPSession,
+                      _ stateless: Bool) throws(RPCError) -> [UInt8] {
+        let cursor = try message.stringParam("cursor", required: false)
+        let page: ListPage
+        switch try table(for: session).page(kind, cursor: cursor) {
+        case .success(let found): page = found
+        case .failure(let error): throw .invalidParams(error.message)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(page.items.bytes.count + 96)
+        out.append(UInt8(ascii: "{"))
+        if stateless { out += RenderedReplies.statelessCacheableFields; out.append(UInt8(ascii: ",")) }
+        JSONWriter.appendString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        out += page.items.bytes
+        if let next = page.nextCursor {
+            out += Array(#","nextCursor":"#.utf8)
+            JSONWriter.appendString(next, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+}

@@ -1,0 +1,199 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PlugboardCore
+import PlugboardJSON
+
+/// The handlers of one surface's path.
+struct HTTPEndpoint: Sendable {
+    let transport: HTTPTransport
+    let surface: String
+    var server: MCPServer { transport.server }
+
+    static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
+    static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
+    static let methodHeader = HTTPField.Name("Mcp-Method")!
+    static let nameHeader = HTTPField.Name("Mcp-Name")!
+
+    // MARK: POST
+
+    func post(_ request: Request) async -> Response {
+        if let refusal = OriginPolicy.refusal(request) { return refusal }
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: server.configuration.limits.maxBytes) } catch {
+            return Self.error(.contentTooLarge, nil, .invalidRequest(
+                "the body exceeds the limit of \(server.configuration.limits.maxBytes) bytes"))
+        }
+        let bytes = Array(buffer: body)
+        let message: IncomingMessage
+        switch server.scan(bytes) {
+        case .failure(let failure): return Self.error(.badRequest, failure.id, failure.error)
+        case .success(let scanned): message = scanned
+        }
+        let meta: JSONObject?
+        do { meta = try message.meta() } catch { return Self.error(.badRequest, message.id, error) }
+
+        if let version = meta?[ProtocolVersions.protocolVersionKey] {
+            return await stateless(message, meta: meta!, version: version, request: request)
+        }
+        return await handshake(message, request: request)
+    }
+
+    /// 2026-07-28: no session; the headers must repeat what the body says.
+    private func stateless(_ message: IncomingMessage, meta: JSONObject, version: JSONValue, request: Request) async -> Response {
+        let headers = request.headers
+        if headers[values: Self.versionHeader].count != 1 || headers[Self.versionHeader] != version.stringValue {
+            return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
+                "the MCP-Protocol-Version header does not match params._meta['\(ProtocolVersions.protocolVersionKey)']"))
+        }
+        if message.kind != .response, headers[Self.methodHeader] != message.method {
+            return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
+                "the Mcp-Method header does not match the body's method '\(message.method)'"))
+        }
+        let nameKey: String? = switch message.method {
+        case "tools/call", "prompts/get": "name"
+        case "resources/read": "uri"
+        default: nil
+        }
+        if let nameKey, let bodyName = try? message.stringParam(nameKey, required: false),
+           HeaderValue.decode(headers[Self.nameHeader]) != bodyName {
+            return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
+                "the Mcp-Name header does not match the body's params.\(nameKey)"))
+        }
+        let context: RequestContext
+        do { context = try RequestContext.read(meta) } catch { return Self.error(.badRequest, message.id, error) }
+        guard message.kind == .request(id: message.id ?? []) else { return Response(status: .accepted) }
+        let session = MCPSession(surface: surface)
+        return await answer(message, session: session, streaming: context.progressToken != nil || context.logLevel != nil,
+                            request: request, extraHeaders: [:])
+    }
+
+    private func handshake(_ message: IncomingMessage, request: Request) async -> Response {
+        if let version = request.headers[Self.versionHeader], !ProtocolVersions.all.contains(version) {
+            return Self.error(.badRequest, message.id, RequestContext.unsupported(version))
+        }
+        let session: HTTPSession
+        var extraHeaders: HTTPFields = [:]
+        if message.method == "initialize", message.id != nil, request.headers[Self.sessionHeader] == nil {
+            guard let created = transport.sessions.create(surface: surface) else {
+                return Self.error(.serviceUnavailable, message.id, .internalError("too many open sessions; try again later"))
+            }
+            session = created
+            extraHeaders[Self.sessionHeader] = created.id
+        } else {
+            guard let id = request.headers[Self.sessionHeader] else {
+                return Self.error(.badRequest, message.id, .invalidRequest(
+                    "the Mcp-Session-Id header is required (start a session with initialize)"))
+            }
+            guard let found = transport.sessions.find(id), found.mcp.surface == surface else {
+                return Self.error(.notFound, message.id, .invalidRequest("session '\(id)' does not exist or has expired; initialize again"))
+            }
+            session = found
+        }
+        switch message.kind {
+        case .response: return Response(status: .accepted)
+        case .notification:
+            server.receiveNotification(message, session: session.mcp)
+            return Response(status: .accepted)
+        case .request:
+            let context = try? RequestContext.read(try? message.meta())
+            let streaming = context?.progressToken != nil || session.mcp.logLevel != nil
+            return await answer(message, session: session.mcp, streaming: streaming, request: request, extraHeaders: extraHeaders)
+        }
+    }
+
+    /// JSON when the request cannot produce notifications; otherwise an SSE stream carrying them, then the response.
+    private func answer(_ message: IncomingMessage, session: MCPSession, streaming: Bool, request: Request,
+                        extraHeaders: HTTPFields) async -> Response {
+        let canStream = streaming && ["tools/call", "prompts/get", "resources/read"].contains(message.method)
+            && (request.headers[.accept]?.contains("text/event-stream") ?? false)
+        if !canStream {
+            let reply = await server.respond(to: message, session: session, notify: { _ in })
+            guard let reply else { return Response(status: .accepted, headers: extraHeaders) }
+            var headers = extraHeaders
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply)))
+        }
+        let (notifications, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(HTTPSession.streamBuffer))
+        let server = self.server
+        let work = Task {
+            let reply = await server.respond(to: message, session: session, notify: { continuation.yield($0) })
+            continuation.finish()
+            return reply
+        }
+        var headers = extraHeaders
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            do {
+                for await event in notifications { try await writer.write(SSE.event(event)) }
+                if let reply = await work.value { try await writer.write(SSE.event(reply)) }
+                try await writer.finish(nil)
+            } catch {
+                work.cancel()  // the client went away: cancel the request
+                throw error
+            }
+        })
+    }
+
+    // MARK: GET and DELETE
+
+    func get(_ request: Request) -> Response {
+        if let refusal = OriginPolicy.refusal(request) { return refusal }
+        guard let id = request.headers[Self.sessionHeader] else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "POST, DELETE"],
+                            body: .init(byteBuffer: ByteBuffer(string: "GET needs an Mcp-Session-Id (handshake-era sessions only)\n")))
+        }
+        guard let session = transport.sessions.find(id) else {
+            return Self.error(.notFound, nil, .invalidRequest("session '\(id)' does not exist or has expired"))
+        }
+        guard let events = session.openStream() else {
+            return Self.error(.conflict, nil, .invalidRequest("session '\(id)' already has a GET stream open"))
+        }
+        let keepAlive = transport.keepAliveInterval
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                        body: ResponseBody { writer in
+            defer { session.streamEnded() }
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: keepAlive)
+                    session.push([])  // an empty message is written as a keep-alive comment
+                }
+            }
+            defer { ticker.cancel() }
+            for await event in events {
+                try await writer.write(event.isEmpty ? SSE.keepAlive : SSE.event(event))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    func delete(_ request: Request) -> Response {
+        if let refusal = OriginPolicy.refusal(request) { return refusal }
+        guard let id = request.headers[Self.sessionHeader] else {
+            return Self.error(.badRequest, nil, .invalidRequest("DELETE needs the Mcp-Session-Id header of the session to end"))
+        }
+        guard transport.sessions.remove(id) else {
+            return Self.error(.notFound, nil, .invalidRequest("session '\(id)' does not exist or has expired"))
+        }
+        return Response(status: .noContent)
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ id: [UInt8]?, _ error: RPCError) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: WireMessages.error(id: id, error))))
+    }
+}
+
+enum SSE {
+    static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
+    static func event(_ message: [UInt8]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(message.count + 24)
+        buffer.writeString("event: message\ndata: ")
+        buffer.writeBytes(message)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}

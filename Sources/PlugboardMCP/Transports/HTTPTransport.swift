@@ -1,0 +1,60 @@
+import Hummingbird
+import Logging
+import NIOCore
+import PlugboardCore
+import PlugboardJSON
+import ServiceLifecycle
+
+/// MCP Streamable HTTP on Hummingbird: one path per surface (`/mcp`, `/v1/mcp`, …) over the same server.
+/// POST carries one message (answered as JSON, or as an SSE stream when the request will produce notifications);
+/// GET opens a session's stream for server notifications; DELETE ends a session. Handshake-era clients get an
+/// `Mcp-Session-Id`; 2026-07-28 requests are stateless and checked against their `MCP-Protocol-Version`,
+/// `Mcp-Method` and `Mcp-Name` headers.
+public struct HTTPTransport: Sendable {
+    let server: MCPServer
+    let host: String
+    let port: Int
+    let logger: Logger
+    let sessions: HTTPSessions
+    let keepAliveInterval: Duration
+
+    public init(server: MCPServer, host: String, port: Int, logger: Logger,
+                sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15)) {
+        self.server = server
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.sessions = HTTPSessions(idleTimeout: sessionIdleTimeout)
+        self.keepAliveInterval = keepAliveInterval
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops accepting, ends the GET streams and finishes requests in flight.
+    public func run() async throws {
+        let router = Router()
+        for surface in server.store.surfaces {
+            let endpoint = HTTPEndpoint(transport: self, surface: surface.name)
+            router.post(RouterPath(surface.path)) { request, _ in await endpoint.post(request) }
+            router.get(RouterPath(surface.path)) { request, _ in endpoint.get(request) }
+            router.delete(RouterPath(surface.path)) { request, _ in endpoint.delete(request) }
+        }
+        let observation = server.store.observe { [sessions] kinds in
+            for method in ListChanged.methods(for: kinds) {
+                sessions.broadcast(WireMessages.notification(method: method, params: Array("{}".utf8)))
+            }
+        }
+        defer { observation.cancelObservation() }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "plugboard"),
+            onServerRunning: { [logger, host, port] _ in
+                logger.info("serving MCP over HTTP at http://\(host):\(port) (paths: \(server.store.surfaces.map(\.path).joined(separator: ", ")))")
+            },
+            logger: logger)
+        // The session service is listed last so it is shut down first: its GET streams end before the server drains.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: sessions)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}

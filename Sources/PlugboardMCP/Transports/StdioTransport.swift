@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import PlugboardCore
+
+/// MCP over stdin/stdout: one JSON-RPC message per line. Requests run concurrently; responses and notifications
+/// go out through one batched writer; logs go to stderr only. Returns after end of input, once every request in
+/// flight has been answered.
+public enum StdioTransport {
+    public static func run(server: MCPServer, surface: String, logger: Logger,
+                           input: Int32 = 0, output: Int32 = 1) async {
+        let session = MCPSession(surface: surface)
+        let writer = BatchedWriter(fd: output)
+        let inFlight = DispatchGroup()
+        let notify: MCPServer.Notify = { writer.write($0) }
+        let observation = server.store.observe { kinds in
+            // list_changed belongs to the handshake era (2026-07-28 clients re-list on their own schedule).
+            guard session.negotiatedVersion != nil else { return }
+            for method in ListChanged.methods(for: kinds) {
+                writer.write(WireMessages.notification(method: method, params: Array("{}".utf8)))
+            }
+        }
+        defer { observation.cancelObservation() }
+
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let reader = LineReader(
+                fd: input, maxLine: server.configuration.limits.maxBytes,
+                onEvent: { event in
+                    switch event {
+                    case .oversized(let size):
+                        logger.warning("refused a message of \(size) bytes (limit \(server.configuration.limits.maxBytes))")
+                        writer.write(WireMessages.error(id: nil, .invalidRequest(
+                            "message of \(size) bytes exceeds the limit of \(server.configuration.limits.maxBytes) bytes")))
+                    case .line(let bytes):
+                        switch server.scan(bytes) {
+                        case .failure(let failure):
+                            writer.write(WireMessages.error(id: failure.id, failure.error))
+                        case .success(let message):
+                            switch message.kind {
+                            case .response: break
+                            case .notification: server.receiveNotification(message, session: session)
+                            case .request:
+                                inFlight.enter()
+                                Task {
+                                    if let reply = await server.respond(to: message, session: session, notify: notify) {
+                                        writer.write(reply)
+                                    }
+                                    inFlight.leave()
+                                }
+                            }
+                        }
+                    }
+                },
+                onEnd: {
+                    inFlight.wait()
+                    writer.close()
+                    done.resume()
+                })
+            reader.start()
+        }
+    }
+}
+
+enum ListChanged {
+    /// The notifications for a set of changed kinds; templates are announced with resources/list_changed.
+    static func methods(for kinds: Set<ComponentKind>) -> [String] {
+        var methods: [String] = []
+        if kinds.contains(.tool) { methods.append("notifications/tools/list_changed") }
+        if kinds.contains(.resource) || kinds.contains(.resourceTemplate) {
+            methods.append("notifications/resources/list_changed")
+        }
+        if kinds.contains(.prompt) { methods.append("notifications/prompts/list_changed") }
+        return methods
+    }
+}
