@@ -19,6 +19,7 @@ enum PEP440Parser {
         while start < end, isSpace(bytes[start]) { start += 1 }
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
         while start < end, bytes[start] == UInt8(ascii: "v") { start += 1 }
+        while start < end, isSpace(bytes[start]) { start += 1 }  // `v 1.0`, as FastMCP's lstrip then packaging
         guard start < end else { return nil }
         return Reader(bytes: bytes[start..<end]).parse()
     }

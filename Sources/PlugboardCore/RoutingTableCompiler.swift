@@ -48,8 +48,10 @@ struct RoutingTableCompiler {
     private func visit(
         _ node: MountNode, levels: [Level], namespaces: [String], filter: VersionFilter?, state: State
     ) {
-        let levels = levels + [Level(namespace: node.namespace, disabled: node.disabled)]
-        let namespaces = node.namespace.map { namespaces + [$0] } ?? namespaces
+        // An empty namespace means no prefix, as FastMCP's `mount(server, namespace="")`.
+        let namespace = node.namespace.flatMap { $0.isEmpty ? nil : $0 }
+        let levels = levels + [Level(namespace: namespace, disabled: node.disabled)]
+        let namespaces = namespace.map { namespaces + [$0] } ?? namespaces
         let filter: VersionFilter? =
             switch (filter, node.filter) {
             case (nil, nil): nil
