@@ -12,7 +12,7 @@ let package = Package(
         // --- MCP server (issue 4) ---
         .executable(name: "plugboard", targets: ["plugboard"]),
         // --- end MCP server ---
-    ],
+    ] + sdkProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         // --- MCP server (issue 4) ---
@@ -77,5 +77,27 @@ let package = Package(
             path: "Tests/InteropTests",
             swiftSettings: strict),
         // --- end interop tests ---
-    ]
+    ] + sdkTargets
 )
+
+// MARK: - PluginSDK, native loader and bundled providers (issue 3, branch `sdk`)
+
+/// The bundled providers: each a shared library `lib<name>.so` in the build products directory.
+var bundledProviders: [String] { ["calculator", "notes", "greeter"] }
+
+var sdkProducts: [Product] { bundledProviders.map { .library(name: $0, type: .dynamic, targets: [$0]) } }
+
+var sdkTargets: [Target] { [
+    // The provider ABI header (PluginSDK/include/plugboard.h), exposed to Swift.
+    .target(name: "PlugboardABI", path: "PluginSDK", exclude: ["README.md", "plugboard.pc"],
+            sources: ["src"], publicHeadersPath: "include"),
+    // libffi, for typed plugin functions.
+    .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+    // dlopen, ABI checks, the in-process NativeProvider, typed functions.
+    .target(name: "PlugboardLoader", dependencies: ["PlugboardCore", "PlugboardABI", "CFFI"], swiftSettings: strict),
+    // Bundled providers: examples authors copy.
+    .target(name: "calculator", dependencies: ["PlugboardABI"], path: "Plugins/calculator", publicHeadersPath: "."),
+    .target(name: "notes", dependencies: ["PlugboardABI"], path: "Plugins/notes", publicHeadersPath: "."),
+    .target(name: "greeter", dependencies: ["PlugboardABI"], path: "Plugins/greeter", swiftSettings: strict),
+    .testTarget(name: "PlugboardLoaderTests", dependencies: ["PlugboardLoader"], swiftSettings: strict),
+] }

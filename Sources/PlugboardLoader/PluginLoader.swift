@@ -1,0 +1,140 @@
+import Foundation
+import PlugboardABI
+import PlugboardCore
+import PlugboardJSON
+
+/// Loads provider shared libraries. Each file is copied to a content-addressed cache (so a replaced file is a
+/// new image, and glibc never hands back the old one), dlopened with RTLD_NOW | RTLD_LOCAL, checked, and
+/// initialized. Libraries are never dlclosed. Checks run in a fixed order and each failure names the file and
+/// says what to do.
+public final class PluginLoader: Sendable {
+    /// The ABI majors and newest minor this host implements.
+    public static let abiMajor = UInt16(PB_ABI_MAJOR)
+    public static let abiMinor = UInt16(PB_ABI_MINOR)
+
+    public let cacheDirectory: String
+    public let callDeadline: Duration
+    private let log: (@Sendable (LogRecord) -> Void)?
+
+    /// - Parameters:
+    ///   - cacheDirectory: where content-addressed copies go (created if missing).
+    ///   - callDeadline: how long one call may take before its caller gets `.timedOut`.
+    ///   - log: receives log lines plugins write outside a call, tagged with the plugin id.
+    public init(cacheDirectory: String, callDeadline: Duration = .seconds(30), log: (@Sendable (LogRecord) -> Void)? = nil) {
+        self.cacheDirectory = cacheDirectory
+        self.callDeadline = callDeadline
+        self.log = log
+    }
+
+    /// Every `*.so` in `directory` (not dot-files), by name, each loaded on its own: one broken file never
+    /// stops the others.
+    public func loadDirectory(_ directory: String, config: RawJSON = .emptyObject) -> [(file: String, result: Result<NativeProvider, PluginLoadError>)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".so") && !$0.hasPrefix(".") }.sorted().map { name in
+            let file = (directory as NSString).appendingPathComponent(name)
+            return (file, Result { () throws(PluginLoadError) in try load(file: file, config: config) })
+        }
+    }
+
+    public func load(file: String, config: RawJSON = .emptyObject) throws(PluginLoadError) -> NativeProvider {
+        func failure(_ stage: PluginLoadError.Stage, _ detail: String) -> PluginLoadError {
+            PluginLoadError(file: file, stage: stage, detail: detail)
+        }
+        let (copy, digest) = try cachedCopy(of: file)
+
+        guard let image = dlopen(copy, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
+            throw failure(.notLoadable, "cannot be loaded as a shared library: \(reason). "
+                + "Build it with `cc -shared -fPIC` for this machine and check its dependencies with `ldd`.")
+        }
+        guard let symbol = dlsym(image, PB_ENTRY_SYMBOL) else {
+            throw failure(.noEntry, "not a Plugboard provider: it does not export the function `\(PB_ENTRY_SYMBOL)`. "
+                + "Define `PB_EXPORT const pb_entry *plugboard_entry_v1(void)` (PluginSDK/README.md), or remove the file from the plugin directory.")
+        }
+        let entryFunction = unsafeBitCast(symbol, to: pb_entry_fn.self)
+        guard let entryPointer = entryFunction() else {
+            throw failure(.badEntry, "`\(PB_ENTRY_SYMBOL)` returned NULL; it must return a pointer to a static pb_entry (PB_ENTRY_INIT).")
+        }
+        let raw = UnsafeRawPointer(entryPointer)
+        let magic = raw.loadUnaligned(as: UInt64.self)
+        guard magic == PB_MAGIC else {
+            throw failure(.badMagic, "wrong magic 0x\(String(magic, radix: 16)) in the entry struct (expected 0x\(String(PB_MAGIC, radix: 16))); "
+                + "the entry is not a pb_entry from plugboard.h. Initialize it with PB_ENTRY_INIT.")
+        }
+        let declaredSize = Int(raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let minimumSize = MemoryLayout<pb_entry>.offset(of: \pb_entry.get_extension)! + MemoryLayout<UnsafeRawPointer?>.size
+        guard declaredSize >= minimumSize else {
+            throw failure(.structTooSmall, "the entry struct declares \(declaredSize) bytes, fewer than the \(minimumSize) of ABI 1.0; "
+                + "rebuild against the current plugboard.h and set struct_size = sizeof(pb_entry).")
+        }
+        var entry = pb_entry()
+        memcpy(&entry, raw, min(declaredSize, MemoryLayout<pb_entry>.size))
+        guard entry.abi_major == Self.abiMajor else {
+            throw failure(.abiMismatch, "built for ABI \(entry.abi_major).x; this host supports \(Self.abiMajor).0–\(Self.abiMajor).\(Self.abiMinor). "
+                + "Rebuild the provider against this host's plugboard.h, or run a host that supports ABI \(entry.abi_major).")
+        }
+        guard let idPointer = entry.plugin_id, let pluginId = Optional(String(cString: idPointer)), Self.isValidPluginId(pluginId) else {
+            throw failure(.badEntry, "plugin_id must be a non-empty string of a-z, 0-9, '_' and '-' (for example \"calculator\").")
+        }
+        let pluginVersion = entry.plugin_version.map { String(cString: $0) } ?? "0"
+        guard let initialize = entry.`init`, let describe = entry.describe else {
+            throw failure(.badEntry, "the entry of plugin '\(pluginId)' has no init or no describe function; both are required.")
+        }
+
+        let host = HostTable.make(context: PluginHostContext(pluginId: pluginId, log: log))
+        var state: UnsafeMutableRawPointer?
+        let errorCapacity = 1024
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: errorCapacity)
+        errorBuffer.initialize(repeating: 0, count: errorCapacity)
+        defer { errorBuffer.deallocate() }
+        let initStatus = config.text.withCString { initialize(host, $0, &state, errorBuffer, errorCapacity) }
+        guard initStatus == 0 else {
+            errorBuffer[errorCapacity - 1] = 0
+            let message = String(cString: errorBuffer)
+            throw failure(.initFailed, "init of plugin '\(pluginId)' failed (status \(initStatus)): "
+                + (message.isEmpty ? "the plugin gave no message" : message))
+        }
+
+        let registrar = Registrar()
+        let describeStatus = registrar.collect { describe(state, $0) }
+        var problems = registrar.problems
+        if describeStatus != 0 { problems.insert("describe returned \(describeStatus)", at: 0) }
+        problems += CatalogChecks.problems(in: registrar.components.map(\.descriptor))
+        guard problems.isEmpty else {
+            throw failure(.invalidDescription, "invalid description of plugin '\(pluginId)': " + problems.joined(separator: "; ")
+                + ". Fix the registrations in describe.")
+        }
+        let info = ProviderInfo(id: pluginId, version: pluginVersion, origin: file, digest: digest)
+        return NativeProvider(info: info, components: registrar.components, state: .init(pointer: state), callDeadline: callDeadline)
+    }
+
+    /// Copies `file` to `<cache>/<sha256>.so` (atomically, once per content) and returns the copy and digest.
+    private func cachedCopy(of file: String) throws(PluginLoadError) -> (String, String) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PluginLoadError(file: file, stage: .unreadable, detail: "cannot be read; check that it exists and is readable.")
+        }
+        let digest = SHA256.hex(data)
+        let copy = (cacheDirectory as NSString).appendingPathComponent("\(digest).so")
+        if FileManager.default.fileExists(atPath: copy) { return (copy, digest) }
+        do {
+            try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+            let temporary = copy + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+            try data.write(to: URL(fileURLWithPath: temporary))
+            if rename(temporary, copy) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw PluginLoadError(file: file, stage: .unreadable, detail: "cannot be copied into the plugin cache \(cacheDirectory): \(reason)")
+            }
+        } catch let error as PluginLoadError {
+            throw error
+        } catch {
+            throw PluginLoadError(file: file, stage: .unreadable, detail: "cannot be copied into the plugin cache \(cacheDirectory): \(error). "
+                + "Check that the cache directory is writable.")
+        }
+        return (copy, digest)
+    }
+
+    static func isValidPluginId(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5f || $0 == 0x2d }
+    }
+}
