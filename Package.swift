@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "plugboard",
             dependencies: [
-                "PlugboardMCP", "PlugboardCore",
+                "PlugboardMCP", "PlugboardCore", "PlugboardLoader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

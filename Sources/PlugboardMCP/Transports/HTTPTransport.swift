@@ -42,7 +42,7 @@ public struct HTTPTransport: Sendable {
                 sessions.broadcast(WireMessages.notification(method: method, params: Array("{}".utf8)))
             }
         }
-        defer { observation.cancelObservation() }
+        defer { observation.cancel() }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "plugboard"),

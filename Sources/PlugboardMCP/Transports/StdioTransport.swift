@@ -19,7 +19,7 @@ public enum StdioTransport {
                 writer.write(WireMessages.notification(method: method, params: Array("{}".utf8)))
             }
         }
-        defer { observation.cancelObservation() }
+        defer { observation.cancel() }
 
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let reader = LineReader(
