@@ -49,6 +49,9 @@ class ClientAdapter:
                                              raise_on_error=False, meta=meta)
         return scenario.call_result(result)
 
+    async def call_unvalidated(self, name, arguments, version):
+        return await scenario.send_call_unvalidated(self.client.session, name, arguments, version)
+
     async def read(self, uri, version=None):
         return scenario.read_result(await self.client.read_resource(uri, version=version))
 

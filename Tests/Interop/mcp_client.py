@@ -56,6 +56,9 @@ class SessionAdapter:
                                               meta=self._meta(version, meta))
         return scenario.call_result(result)
 
+    async def call_unvalidated(self, name, arguments, version):
+        return await scenario.send_call_unvalidated(self.session, name, arguments, version)
+
     async def read(self, uri, version=None):
         return scenario.read_result((await self.session.read_resource(uri, meta=self._meta(version, None))).contents)
 

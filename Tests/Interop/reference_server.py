@@ -72,19 +72,21 @@ def notes() -> FastMCP:
         return json.dumps(store[id])
 
     @server.prompt(name="summarize", version="1.0")
-    def summarize_v1(text: str) -> str:
-        return f"Summarize the following text:\n\n{text}"
+    def summarize_v1(id: str) -> str:
+        note = store[id]
+        return f"Summarize this note.\n\nTitle: {note['title']}\n\n{note['body']}"
 
     @server.prompt(name="summarize", version="2.0")
-    def summarize_v2(text: str) -> str:
-        return f"Summarize the following text in three bullet points:\n\n{text}"
+    def summarize_v2(id: str, style: str = "brief") -> str:
+        note = store[id]
+        return f"Write a {style} summary of this note.\n\nTitle: {note['title']}\n\n{note['body']}"
 
     @server.tool
-    def add_note(title: str, body: str) -> str:
+    def add_note(title: str, body: str, tags: list[str] | None = None) -> dict:
         """Store a note; returns its id."""
-        note_id = str(len(store) + 1)
-        store[note_id] = {"title": title, "body": body, "tags": []}
-        return note_id
+        note_id = len(store) + 1
+        store[str(note_id)] = {"title": title, "body": body, "tags": tags or []}
+        return {"id": note_id}
 
     @server.tool
     async def reindex(ctx: Context) -> str:

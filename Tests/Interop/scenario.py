@@ -41,6 +41,7 @@ class Adapter(Protocol):
     async def list(self, kind: str) -> list[dict[str, Any]]: ...  # kind: tools|resources|templates|prompts
     async def call(self, name: str, arguments: dict[str, Any], version: str | None = None,
                    progress: ProgressFn | None = None, meta: dict[str, Any] | None = None) -> dict[str, Any]: ...
+    async def call_unvalidated(self, name: str, arguments: dict[str, Any], version: str) -> dict[str, Any]: ...
     async def read(self, uri: str, version: str | None = None) -> dict[str, Any]: ...
     async def prompt(self, name: str, arguments: dict[str, str], version: str | None = None) -> dict[str, Any]: ...
 
@@ -90,11 +91,12 @@ def sample_arguments(tool: dict[str, Any] | None, given: dict[str, Any]) -> dict
     return arguments
 
 
-def prompt_arguments(prompt: dict[str, Any] | None, text: str) -> dict[str, str]:
-    """`text` for every required argument of the prompt (all of them when none is marked required)."""
-    declared = (prompt or {}).get("arguments") or [{"name": "text", "required": True}]
+def prompt_arguments(prompt: dict[str, Any] | None, note_id: str) -> dict[str, str]:
+    """Values for the prompt's required arguments: the note's id for `id` (summarize works on a stored note), a
+    plain text for any other."""
+    declared = (prompt or {}).get("arguments") or [{"name": "id", "required": True}]
     required = [a["name"] for a in declared if a.get("required")] or [a["name"] for a in declared]
-    return {name: text for name in required}
+    return {name: note_id if name == "id" else PROMPT_TEXT for name in required}
 
 
 def listing_entry(item: dict[str, Any]) -> dict[str, Any]:
@@ -173,7 +175,6 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
     seen = await listings(adapter)
     tools = seen["toolsRaw"]
     calc = tools.get(CALCULATE)
-    summarize_args = prompt_arguments(seen["promptsRaw"].get(SUMMARIZE), PROMPT_TEXT)
 
     calls = {
         "calculateLatest": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 3, "op": "div", "precision": 2})),
@@ -187,11 +188,18 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
         "greetLatest": await attempt(adapter.call(GREET, sample_arguments(tools.get(GREET), {}))),
         "greetPinned1": await attempt(adapter.call(GREET, sample_arguments(tools.get(GREET), {}), version="1.0")),
     }
+    # The same pinned calls through the client's plain request path, which skips its check of the result against
+    # the output schema it cached from tools/list (the listed version's): what the server itself answered.
+    unvalidated = {
+        "calculatePinned1": await attempt(adapter.call_unvalidated(CALCULATE, {"a": 1, "b": 3, "op": "div"}, "1.0")),
+        "calculatePinnedV1Spelling": await attempt(adapter.call_unvalidated(CALCULATE, {"a": 6, "b": 3, "op": "mul"},
+                                                                           "v1")),
+        "greetPinned1": await attempt(adapter.call_unvalidated(GREET, sample_arguments(tools.get(GREET), {}), "1.0")),
+    }
     errors = {
         "divisionByZero": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 0, "op": "div"})),
         "missingToolVersion": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 2, "op": "add"},
                                                          version=MISSING_VERSION)),
-        "missingPromptVersion": await attempt(adapter.prompt(SUMMARIZE, summarize_args, version=MISSING_VERSION)),
         "nonStringVersion": await attempt(adapter.call(CALCULATE, {"a": 1, "b": 2, "op": "add"},
                                                        meta={"fastmcp": {"version": 2}})),
         "unknownTool": await attempt(adapter.call("math_nope", {})),
@@ -211,6 +219,8 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
         "notePinned2": await attempt(adapter.read(note_uri, version="2.0")),
         "noteMissingVersion": await attempt(adapter.read(note_uri, version=MISSING_VERSION)),
     }
+    summarize_args = prompt_arguments(seen["promptsRaw"].get(SUMMARIZE), note_id)
+    errors["missingPromptVersion"] = await attempt(adapter.prompt(SUMMARIZE, summarize_args, version=MISSING_VERSION))
     prompts = {
         "summarizeLatest": await attempt(adapter.prompt(SUMMARIZE, summarize_args)),
         "summarizePinned1": await attempt(adapter.prompt(SUMMARIZE, summarize_args, version="1.0")),
@@ -222,7 +232,7 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
         "tools": seen["tools"], "resources": seen["resources"], "templates": seen["templates"],
         "prompts": seen["prompts"],
         "calculateProperties": listing_entry(calc)["properties"] if calc else None,
-        "calls": calls, "errors": errors, "reads": reads, "promptGets": prompts,
+        "calls": calls, "unvalidatedCalls": unvalidated, "errors": errors, "reads": reads, "promptGets": prompts,
         "progress": await progress_run(adapter, reindex_args),
         "cancel": await cancel_run(adapter, reindex_args),
         "surfaces": {},
@@ -255,11 +265,18 @@ def call_result(result: Any) -> dict[str, Any]:
     """A tools/call result (mcp_types.CallToolResult or fastmcp's) as the observation records it."""
     content = [block.model_dump(by_alias=True, mode="json", exclude_none=True) for block in result.content]
     texts = [block.get("text") for block in content if block.get("type") == "text"]
-    structured = getattr(result, "structured_content", None)
-    if structured is None:
-        structured = getattr(result, "structuredContent", None)
+    structured = result.structured_content  # both mcp_types.CallToolResult and fastmcp's CallToolResult have it
     return {"isError": bool(result.is_error), "text": texts[0] if texts else None, "texts": texts,
             "structuredContent": structured}
+
+
+async def send_call_unvalidated(session: Any, name: str, arguments: dict[str, Any], version: str) -> dict[str, Any]:
+    """tools/call pinned to `version` through `ClientSession.send_request`, without `call_tool`'s output check."""
+    from mcp import types
+
+    request = types.CallToolRequest(params=types.CallToolRequestParams(
+        name=name, arguments=arguments, _meta={"fastmcp": {"version": version}}))
+    return call_result(await session.send_request(request, types.CallToolResult))
 
 
 def read_result(contents: list[Any]) -> dict[str, Any]:

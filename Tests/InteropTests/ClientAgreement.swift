@@ -25,14 +25,30 @@ enum ClientAgreement {
     }
 
     /// The Python exception class is the client's own business; the JSON-RPC code and message are the server's.
+    /// A text block holding a JSON object is compared as that object: providers need not order members the same
+    /// way in every process (each run has a fresh server).
     static func withoutErrorTypes(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let object):
             return .object(JSONObject(object.members.compactMap { member in
                 member.key == "type" && object["code"] != nil ? nil : (member.key, withoutErrorTypes(member.value))
             }))
+        case .string(let text) where text.hasPrefix("{"):
+            guard let parsed = try? JSONParser.parse(text) else { return value }
+            return sortedMembers(parsed)
         case .array(let items):
             return .array(items.map(withoutErrorTypes))
+        default:
+            return value
+        }
+    }
+
+    static func sortedMembers(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            return .object(JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, sortedMembers($0.value)) }))
+        case .array(let items):
+            return .array(items.map(sortedMembers))
         default:
             return value
         }

@@ -16,11 +16,12 @@ extension JSONValue {
         return strings.count == items.count ? strings : nil
     }
 
-    /// The number a tool call returned: its structured content (a bare number or an object holding one number), or
+    /// The number a tool call returned: its structured content (a bare number, its `result`, or its only member), or
     /// else its first text block read as a number. Providers may choose either; the value is what matters.
     var resultNumber: Double? {
         if let structured = self["structuredContent"] {
             if let number = structured.doubleValue { return number }
+            if let number = structured["result"]?.doubleValue { return number }
             if let members = structured.objectValue?.members, members.count == 1, let number = members[0].value.doubleValue {
                 return number
             }
