@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Deepest JSON nesting accepted.")
     var maxDepth = 64
 
+    @Option(help: "Entries per page of tools/list and the other lists.")
+    var pageSize = 100
+
     @Option(help: "HTTP: end a session after this many seconds without requests.")
     var sessionIdleTimeout = 1800
 
@@ -44,7 +47,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("unknown surface '\(surface)'; use one of "
                 + DefaultDeployment.surfaces().map(\.name).joined(separator: ", "))
         }
-        guard maxMessageBytes > 0, maxDepth > 0, sessionIdleTimeout > 0 else {
+        guard maxMessageBytes > 0, maxDepth > 0, sessionIdleTimeout > 0, pageSize > 0 else {
             throw ValidationError("limits and timeouts must be positive")
         }
     }
@@ -53,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "plugboard")
         let root = DefaultDeployment.root(diagnostics: diagnostics) { logger.warning("\($0)") }
-        let store = RoutingTableStore(root: root, surfaces: DefaultDeployment.surfaces())
+        let store = RoutingTableStore(root: root, surfaces: DefaultDeployment.surfaces(), pageSize: pageSize)
         let server = MCPServer(store: store, configuration: .init(
             limits: JSONParser.Limits(maxDepth: maxDepth, maxBytes: maxMessageBytes)))
         if stdio {
