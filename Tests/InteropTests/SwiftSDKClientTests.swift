@@ -68,13 +68,30 @@ extension InteropSuite {
             // The SDK's readResource sends no _meta, so it reads the default: the template's 2.0 (JSON).
             let added = try await client.callTool(name: "notes_add_note", arguments: ["title": "Swift", "body": "from the SDK"])
             #expect(added.isError != true, "add_note: \(added.content)")
-            if let id = noteID(added.content) {
-                let note = try await client.readResource(uri: "notes://notes/note/\(id)")
-                let json = note.first?.text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-                #expect(json?["body"] as? String == "from the SDK", "2.0 JSON note: \(note)")
-            } else {
+            guard let id = noteID(added.content) else {
                 Issue.record("add_note returned no id: \(added.content)")
+                return
             }
+            let note = try await client.readResource(uri: "notes://notes/note/\(id)")
+            let json = note.first?.text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(json?["body"] as? String == "from the SDK", "unpinned read is 2.0 JSON: \(note)")
+            try await pinnedReadAndPrompt(client, noteID: id, body: "from the SDK")
+        }
+
+        /// Template 1.0 is plain text; prompt summarize 1.0 and 2.0 differ and both show the note.
+        static func pinnedReadAndPrompt(_ client: Client, noteID id: String, body: String) async throws {
+            let read = try await client.send(PinnedReadResource.request(
+                .init(uri: "notes://notes/note/\(id)", _meta: pin("1.0")))).value
+            let text = read.contents.first?.text ?? ""
+            #expect(text.contains(body) && (try? JSONSerialization.jsonObject(with: Data(text.utf8))) == nil,
+                    "1.0 is plain text with the body: \(text)")
+            let latest = try await client.getPrompt(name: "notes_summarize", arguments: ["id": id]).messages
+            let pinned = try await client.send(PinnedGetPrompt.request(
+                .init(name: "notes_summarize", arguments: ["id": id], _meta: pin("1.0")))).value.messages
+            let latestText = latest.compactMap { if case .text(let t) = $0.content { t } else { nil } }.joined()
+            let pinnedText = pinned.compactMap { if case .text(let t) = $0.content { t } else { nil } }.joined()
+            #expect(latestText.contains(body) && pinnedText.contains(body), "both show the note: \(latest) / \(pinned)")
+            #expect(latestText != pinnedText, "summarize 2.0 and 1.0 differ")
         }
 
         static func pin(_ version: String) -> Metadata {
