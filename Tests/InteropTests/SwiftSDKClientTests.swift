@@ -7,7 +7,7 @@ extension InteropSuite {
     /// The official Swift SDK client (modelcontextprotocol/swift-sdk 0.12.1) against the real `plugboard`.
     @Suite("Swift SDK client")
     struct SwiftSDKClient {
-        @Test("over stdio: list, call, pinned call, read, version error")
+        @Test("over stdio: list, call, pinned call, read and prompt, version error")
         func overStdio() async throws {
             let server = try StdioServer()
             defer { server.stop() }
@@ -19,7 +19,7 @@ extension InteropSuite {
 
         /// On Linux the SDK's HTTP transport reads a POST's answer whole and takes it as JSON, so this holds when
         /// Plugboard answers plain requests with `application/json` (the Streamable HTTP spec lets it choose).
-        @Test("over Streamable HTTP: list, call, pinned call, read, version error")
+        @Test("over Streamable HTTP: list, call, pinned call, read and prompt, version error")
         func overHTTP() async throws {
             let server = try await PlugboardServer.startHTTP()
             defer { server.stop() }
