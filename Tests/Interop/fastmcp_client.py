@@ -16,6 +16,7 @@ from fastmcp import Client
 from fastmcp.client.transports import StdioTransport, StreamableHttpTransport
 
 import scenario
+import shapes
 
 LISTERS = {
     "tools": ("list_tools_mcp", "tools"),
@@ -47,16 +48,16 @@ class ClientAdapter:
     async def call(self, name, arguments, version=None, progress=None, meta=None):
         result = await self.client.call_tool(name, arguments, version=version, progress_handler=progress,
                                              raise_on_error=False, meta=meta)
-        return scenario.call_result(result)
+        return shapes.call_result(result)
 
     async def call_unvalidated(self, name, arguments, version):
-        return await scenario.send_call_unvalidated(self.client.session, name, arguments, version)
+        return await shapes.send_call_unvalidated(self.client.session, name, arguments, version)
 
     async def read(self, uri, version=None):
-        return scenario.read_result(await self.client.read_resource(uri, version=version))
+        return shapes.read_result(await self.client.read_resource(uri, version=version))
 
     async def prompt(self, name, arguments, version=None):
-        return scenario.prompt_result(await self.client.get_prompt(name, arguments, version=version))
+        return shapes.prompt_result(await self.client.get_prompt(name, arguments, version=version))
 
 
 def pop_mode() -> str:

@@ -16,6 +16,7 @@ from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 import scenario
+import shapes
 
 LISTERS = {
     "tools": ("list_tools", "tools"),
@@ -54,16 +55,16 @@ class SessionAdapter:
     async def call(self, name, arguments, version=None, progress=None, meta=None):
         result = await self.session.call_tool(name, arguments, progress_callback=progress,
                                               meta=self._meta(version, meta))
-        return scenario.call_result(result)
+        return shapes.call_result(result)
 
     async def call_unvalidated(self, name, arguments, version):
-        return await scenario.send_call_unvalidated(self.session, name, arguments, version)
+        return await shapes.send_call_unvalidated(self.session, name, arguments, version)
 
     async def read(self, uri, version=None):
-        return scenario.read_result((await self.session.read_resource(uri, meta=self._meta(version, None))).contents)
+        return shapes.read_result((await self.session.read_resource(uri, meta=self._meta(version, None))).contents)
 
     async def prompt(self, name, arguments, version=None):
-        return scenario.prompt_result(await self.session.get_prompt(name, arguments, meta=self._meta(version, None)))
+        return shapes.prompt_result(await self.session.get_prompt(name, arguments, meta=self._meta(version, None)))
 
 
 @contextlib.asynccontextmanager

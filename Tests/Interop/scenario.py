@@ -4,8 +4,8 @@ Each client script wraps its client in an adapter (the `Adapter` protocol below)
 observation keeps the wire shapes (camelCase keys, `_meta`) so that the Swift tests compare all clients with the
 same code and against values derived from the issue and SEMANTICS.md, never against a recorded output.
 
-Arguments are filled from each tool's input schema (required properties only, plus those named in `EXTRA`), so the
-scenario does not assume more about the providers than the issue says.
+Where the issue leaves arguments open (greet, add_note, summarize), they are filled from the listed input schema or
+prompt arguments, so the scenario assumes no more about the providers than the issue says. Result shapes: shapes.py.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import sys
 import time
 import traceback
 from typing import Any, Awaitable, Callable, Protocol
+
+from shapes import error_of
 
 ProgressFn = Callable[[float, "float | None", "str | None"], Awaitable[None]]
 
@@ -57,15 +59,6 @@ def parse_args(description: str) -> argparse.Namespace:
     if args.stdio is not None and not args.stdio:
         parser.error("--stdio needs the server command line after it")
     return args
-
-
-def error_of(exc: BaseException) -> dict[str, Any]:
-    """An exception as the observation records it: its class, and the JSON-RPC code and message when it has one."""
-    code = getattr(exc, "code", None)
-    if code is None and getattr(exc, "error", None) is not None:
-        code = getattr(exc.error, "code", None)
-    return {"error": {"type": type(exc).__name__, "code": code if isinstance(code, int) else None,
-                      "message": str(exc)}}
 
 
 async def attempt(operation: Awaitable[dict[str, Any]]) -> dict[str, Any]:
@@ -259,37 +252,6 @@ def note_id_from(result: dict[str, Any]) -> str:
     except ValueError:
         pass
     return text.strip()
-
-
-def call_result(result: Any) -> dict[str, Any]:
-    """A tools/call result (mcp_types.CallToolResult or fastmcp's) as the observation records it."""
-    content = [block.model_dump(by_alias=True, mode="json", exclude_none=True) for block in result.content]
-    texts = [block.get("text") for block in content if block.get("type") == "text"]
-    structured = result.structured_content  # both mcp_types.CallToolResult and fastmcp's CallToolResult have it
-    return {"isError": bool(result.is_error), "text": texts[0] if texts else None, "texts": texts,
-            "structuredContent": structured}
-
-
-async def send_call_unvalidated(session: Any, name: str, arguments: dict[str, Any], version: str) -> dict[str, Any]:
-    """tools/call pinned to `version` through `ClientSession.send_request`, without `call_tool`'s output check."""
-    from mcp import types
-
-    request = types.CallToolRequest(params=types.CallToolRequestParams(
-        name=name, arguments=arguments, _meta={"fastmcp": {"version": version}}))
-    return call_result(await session.send_request(request, types.CallToolResult))
-
-
-def read_result(contents: list[Any]) -> dict[str, Any]:
-    dumped = [c.model_dump(by_alias=True, mode="json", exclude_none=True) for c in contents]
-    return {"contents": [{k: c.get(k) for k in ("uri", "mimeType", "text")} for c in dumped]}
-
-
-def prompt_result(result: Any) -> dict[str, Any]:
-    messages = []
-    for message in result.messages:
-        dumped = message.model_dump(by_alias=True, mode="json", exclude_none=True)
-        messages.append({"role": dumped.get("role"), "text": (dumped.get("content") or {}).get("text")})
-    return {"messages": messages}
 
 
 def emit(run: Callable[[], Awaitable[dict[str, Any]]]) -> None:
