@@ -1,21 +1,51 @@
 import PlugboardJSON
 
 /// Where a request goes: the provider, the registration it asked for, and the invocation to hand over.
+/// A route is one reference to storage the table built at compile time, so a lookup copies one pointer.
 public struct Route: Sendable {
-    public let provider: any Provider
+    /// Also the routing table's record of a candidate (see `Candidate`): one allocation per registration.
+    final class Storage: Sendable {
+        let provider: any Provider
+        let descriptor: ComponentDescriptor
+        let exposedKey: String
+        let invocation: Invocation
+        /// Namespaces on the way from the surface down to the provider, outer first (to undo them on URIs).
+        let namespaces: [String]
+        /// Pre-order position of the provider: the earlier one wins a tie.
+        let mountOrder: Int
+
+        init(
+            provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, invocation: Invocation,
+            namespaces: [String] = [], mountOrder: Int = 0
+        ) {
+            self.provider = provider
+            self.descriptor = descriptor
+            self.exposedKey = exposedKey
+            self.invocation = invocation
+            self.namespaces = namespaces
+            self.mountOrder = mountOrder
+        }
+
+        /// The registered version (the invocation carries the same).
+        var version: Version? { invocation.version }
+        var route: Route { Route(storage: self) }
+    }
+
+    let storage: Storage
+
+    init(storage: Storage) { self.storage = storage }
+
+    public var provider: any Provider { storage.provider }
     /// As the provider registered it.
-    public let descriptor: ComponentDescriptor
+    public var descriptor: ComponentDescriptor { storage.descriptor }
     /// The identity as this surface shows it (`math_calculate`, `data://math/constants`).
-    public let exposedKey: String
+    public var exposedKey: String { storage.exposedKey }
     /// Key, version, URI and template variables filled in; the caller sets `arguments` (tools and prompts)
     /// before `provider.invoke`.
-    public let invocation: Invocation
+    public var invocation: Invocation { storage.invocation }
 
     public init(provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, invocation: Invocation) {
-        self.provider = provider
-        self.descriptor = descriptor
-        self.exposedKey = exposedKey
-        self.invocation = invocation
+        storage = Storage(provider: provider, descriptor: descriptor, exposedKey: exposedKey, invocation: invocation)
     }
 }
 

@@ -8,8 +8,8 @@ public final class RoutingTable: Sendable {
     /// Shadowed components across providers and unreachable registrations, for the load-time log.
     public let warnings: [RoutingWarning]
 
-    /// Per kind (indexed by `kindIndex`), exposed identity -> position in `identities`.
-    let index: [[String: Int]]
+    /// Per kind (indexed by `kindIndex`), exposed identity -> its routes.
+    let index: [[String: RoutedIdentity]]
     /// Per kind, identities in listing order (first appearance in pre-order).
     let identities: [[RoutedIdentity]]
     /// Per kind, the rendered pages.
@@ -24,7 +24,7 @@ public final class RoutingTable: Sendable {
         self.warnings = warnings
         self.identities = identities
         self.index = identities.map { list in
-            Dictionary(uniqueKeysWithValues: list.enumerated().map { ($0.element.exposedKey, $0.offset) })
+            Dictionary(list.map { ($0.exposedKey, $0) }, uniquingKeysWith: { first, _ in first })
         }
         self.pages = pages
     }
@@ -47,11 +47,10 @@ public final class RoutingTable: Sendable {
 
     /// Tools, prompts, and resources by exact URI. `version` is `params._meta.fastmcp.version`.
     public func route(_ kind: ComponentKind, _ identity: String, version: String?) -> Result<Route, RoutingError> {
-        let k = Self.kindIndex(kind)
-        guard let position = index[k][identity] else {
+        guard let routed = index[Self.kindIndex(kind)][identity] else {
             return .failure(.unknownComponent(kind: kind, identity: identity))
         }
-        return identities[k][position].choose(version: version).map(\.route)
+        return routed.choose(version: version).map(\.route)
     }
 
     /// `resources/read`: concrete resources first, then templates in listing order.
@@ -64,7 +63,7 @@ public final class RoutingTable: Sendable {
             case .failure(let error):
                 return .failure(error)
             case .success(let candidate):
-                var invocation = candidate.route.invocation
+                var invocation = candidate.invocation
                 invocation.arguments = RawJSON(.object(JSONObject(variables)))
                 invocation.uri = Namespacing.strip(candidate.namespaces, fromURI: uri) ?? uri
                 return .success(

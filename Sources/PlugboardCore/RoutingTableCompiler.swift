@@ -12,6 +12,32 @@ struct RoutingTableCompiler {
         let disabled: [DisableRule]
     }
 
+    /// The way from the root to a node: its levels, and the namespaces joined once for the common case
+    /// of no disable rule on the way (then an identity is exposed with a single concatenation).
+    private struct Path {
+        var levels: [Level] = []
+        var namespaces: [String] = []
+        var hasRules = false
+        /// `outer_inner_` for tools and prompts.
+        var namePrefix = ""
+        /// `outer/inner/` for URIs, inserted after `://`.
+        var uriPrefix = ""
+
+        func appending(_ node: MountNode) -> Path {
+            var path = self
+            // An empty namespace means no prefix, as FastMCP's `mount(server, namespace="")`.
+            let namespace = node.namespace.flatMap { $0.isEmpty ? nil : $0 }
+            path.levels.append(Level(namespace: namespace, disabled: node.disabled))
+            path.hasRules = hasRules || !node.disabled.isEmpty
+            if let namespace {
+                path.namespaces.append(namespace)
+                path.namePrefix += namespace + "_"
+                path.uriPrefix += namespace + "/"
+            }
+            return path
+        }
+    }
+
     private struct Group {
         let kind: ComponentKind
         let exposedKey: String
@@ -26,7 +52,7 @@ struct RoutingTableCompiler {
 
     func compile(root: MountNode, generation: UInt64) -> RoutingTable {
         let state = State()
-        visit(root, levels: [], namespaces: [], filter: surface.filter, state: state)
+        visit(root, path: Path(), filter: surface.filter, state: state)
         var warnings: [RoutingWarning] = []
         var identities: [[RoutedIdentity]] = []
         var pages: [[RawJSON]] = []
@@ -45,13 +71,8 @@ struct RoutingTableCompiler {
             surface: surface, generation: generation, warnings: warnings, identities: identities, pages: pages)
     }
 
-    private func visit(
-        _ node: MountNode, levels: [Level], namespaces: [String], filter: VersionFilter?, state: State
-    ) {
-        // An empty namespace means no prefix, as FastMCP's `mount(server, namespace="")`.
-        let namespace = node.namespace.flatMap { $0.isEmpty ? nil : $0 }
-        let levels = levels + [Level(namespace: namespace, disabled: node.disabled)]
-        let namespaces = namespace.map { namespaces + [$0] } ?? namespaces
+    private func visit(_ node: MountNode, path: Path, filter: VersionFilter?, state: State) {
+        let path = path.appending(node)
         let filter: VersionFilter? =
             switch (filter, node.filter) {
             case (nil, nil): nil
@@ -61,33 +82,72 @@ struct RoutingTableCompiler {
         for provider in node.providers {
             let mountOrder = state.mountOrder
             state.mountOrder += 1
+            // A provider registers the versions of one identity one after another, so the previous
+            // registration's exposed name and group usually serve the next one without hashing.
+            var previous: (kind: ComponentKind, key: String, exposed: String, group: Int)?
             for descriptor in provider.components {
-                if let filter, !filter.admits(descriptor.version) { continue }
-                guard let exposed = expose(descriptor, through: levels) else { continue }
-                let invocation = Invocation(
-                    kind: descriptor.kind, key: descriptor.key, version: descriptor.version,
-                    uri: descriptor.kind == .resource ? descriptor.key : nil)
-                let candidate = Candidate(
-                    provider: provider, descriptor: descriptor, exposedKey: exposed, namespaces: namespaces,
-                    mountOrder: mountOrder,
-                    route: Route(provider: provider, descriptor: descriptor, exposedKey: exposed, invocation: invocation))
+                if filter?.admits(descriptor.version) == false { continue }
                 let k = RoutingTable.kindIndex(descriptor.kind)
-                if let position = state.groupIndex[k][exposed] {
-                    state.groups[k][position].candidates.append(candidate)
+                let exposed: String
+                var group: Int?
+                if !path.hasRules, let last = previous, last.kind == descriptor.kind, last.key == descriptor.key {
+                    guard surfaceAllows(descriptor, identity: last.exposed) else { continue }
+                    exposed = last.exposed
+                    group = last.group
                 } else {
-                    state.groupIndex[k][exposed] = state.groups[k].count
+                    guard let name = expose(descriptor, through: path) else { continue }
+                    exposed = name
+                    group = state.groupIndex[k][exposed]
+                }
+                let candidate = Candidate(
+                    provider: provider, descriptor: descriptor, exposedKey: exposed, namespaces: path.namespaces,
+                    mountOrder: mountOrder)
+                if let group {
+                    state.groups[k][group].candidates.append(candidate)
+                } else {
+                    group = state.groups[k].count
+                    state.groupIndex[k][exposed] = group
                     state.groups[k].append(Group(kind: descriptor.kind, exposedKey: exposed, candidates: [candidate]))
                 }
+                previous = (descriptor.kind, descriptor.key, exposed, group!)
             }
         }
         for child in node.children {
-            visit(child, levels: levels, namespaces: namespaces, filter: filter, state: state)
+            visit(child, path: path, filter: filter, state: state)
         }
     }
 
     /// The identity as the surface shows it, or nil when a disable rule on the way hides the registration.
     /// Namespaces apply inner first; each node's rules see the identity with its own namespace applied.
-    private func expose(_ descriptor: ComponentDescriptor, through levels: [Level]) -> String? {
+    private func expose(_ descriptor: ComponentDescriptor, through path: Path) -> String? {
+        let identity: String
+        if !path.hasRules {
+            identity = Self.prefixed(descriptor.key, kind: descriptor.kind, path: path)
+        } else {
+            guard let levelled = exposeLevelByLevel(descriptor, through: path.levels) else { return nil }
+            identity = levelled
+        }
+        return surfaceAllows(descriptor, identity: identity) ? identity : nil
+    }
+
+    private func surfaceAllows(_ descriptor: ComponentDescriptor, identity: String) -> Bool {
+        !surface.disabled.contains { $0.hides(kind: descriptor.kind, identity: identity, version: descriptor.version) }
+    }
+
+    /// Every namespace at once, with the prefixes the path joined: the same as applying them inner first.
+    private static func prefixed(_ key: String, kind: ComponentKind, path: Path) -> String {
+        guard !path.namespaces.isEmpty else { return key }
+        switch kind {
+        case .tool, .prompt:
+            return path.namePrefix + key
+        case .resource, .resourceTemplate:
+            guard let range = key.firstRange(of: "://") else { return key }
+            return key[..<range.upperBound] + path.uriPrefix + key[range.upperBound...]
+        }
+    }
+
+    /// The slow way, when some node on the path has disable rules: each sees the identity as exposed there.
+    private func exposeLevelByLevel(_ descriptor: ComponentDescriptor, through levels: [Level]) -> String? {
         var identity = descriptor.key
         for level in levels.reversed() {
             if let namespace = level.namespace {
@@ -97,9 +157,6 @@ struct RoutingTableCompiler {
                 return nil
             }
         }
-        for rule in surface.disabled where rule.hides(kind: descriptor.kind, identity: identity, version: descriptor.version) {
-            return nil
-        }
         return identity
     }
 
@@ -107,8 +164,9 @@ struct RoutingTableCompiler {
     /// unversioned) that an earlier-mounted provider already serves is dropped with a warning; so is a
     /// spelling that an order-equal, higher-sorting spelling makes unreachable.
     static func order(_ candidates: [Candidate]) -> ([Candidate], [RoutingWarning]) {
+        if candidates.count == 1 { return (candidates, []) }
         let sorted = candidates.sorted { a, b in
-            switch (a.descriptor.version, b.descriptor.version) {
+            switch (a.version, b.version) {
             case (let x?, let y?):
                 if x == y { return a.mountOrder < b.mountOrder }
                 return y < x
@@ -120,7 +178,7 @@ struct RoutingTableCompiler {
         var kept: [Candidate] = []
         var warnings: [RoutingWarning] = []
         for candidate in sorted {
-            if let winner = kept.last(where: { $0.descriptor.version?.raw == candidate.descriptor.version?.raw }) {
+            if let winner = kept.last(where: { $0.version?.raw == candidate.version?.raw }) {
                 warnings.append(shadowWarning(candidate, by: winner, reason: "the same version is mounted earlier"))
                 continue
             }

@@ -96,8 +96,10 @@ public struct URITemplate: Sendable, Hashable {
             queryBytes = bytes[(mark + 1)...]
             bytes = Array(bytes[..<mark])
         }
-        var captures: [(key: String, value: JSONValue)] = []
-        guard matchParts(0, bytes, 0, &captures) else { return nil }
+        guard bytes.count <= Self.maxMatchedLength, let spans = matchPath(bytes) else { return nil }
+                var captures: [(key: String, value: JSONValue)] = spans.map {
+            ($0.name, .string(Self.decode(bytes[$0.range], plusIsSpace: false)))
+        }
         if !query.isEmpty, !queryBytes.isEmpty {
             let pairs = queryBytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { pair in
                 let equals = pair.firstIndex(of: UInt8(ascii: "="))
@@ -114,33 +116,64 @@ public struct URITemplate: Sendable, Hashable {
         return captures
     }
 
-    /// Backtracking match of `parts[index...]` against `path[position...]`, longest variable values first.
-    private func matchParts(
-        _ index: Int, _ path: [UInt8], _ position: Int, _ captures: inout [(key: String, value: JSONValue)]
-    ) -> Bool {
-        guard index < parts.count else { return position == path.count }
-        switch parts[index] {
-        case .literal(let literal):
-            guard path.count - position >= literal.count,
-                path[position..<(position + literal.count)].elementsEqual(literal)
-            else { return false }
-            return matchParts(index + 1, path, position + literal.count, &captures)
-        case .segment(let name), .segments(let name):
-            var limit = position
-            if case .segment = parts[index] {
-                while limit < path.count, path[limit] != UInt8(ascii: "/") { limit += 1 }
-            } else {
-                limit = path.count
+    /// Longer URIs never match a template: matching costs time and memory in proportion to the length.
+    public static let maxMatchedLength = 65_536
+
+    /// Matches the path with each variable taking the longest value that still lets the rest match (what a
+    /// backtracking regex does), in time linear in the length: first, from the end, which positions each
+    /// part can start at and still finish; then a forward walk taking the longest value each time.
+    private func matchPath(_ path: [UInt8]) -> [(name: String, range: Range<Int>)]? {
+        let n = path.count
+        let slash = UInt8(ascii: "/")
+        var canFinish = [[Bool]](repeating: [], count: parts.count + 1)
+        canFinish[parts.count] = [Bool](repeating: false, count: n + 1)
+        canFinish[parts.count][n] = true
+        for index in stride(from: parts.count - 1, through: 0, by: -1) {
+            let after = canFinish[index + 1]
+            var row = [Bool](repeating: false, count: n + 1)
+            switch parts[index] {
+            case .literal(let literal):
+                if literal.count <= n {
+                    for p in 0...(n - literal.count) where after[p + literal.count] {
+                        row[p] = path[p..<(p + literal.count)].elementsEqual(literal)
+                    }
+                }
+            case .segment:
+                var reachable = false  // some end e > p with no '/' in path[p..<e] can finish
+                for p in stride(from: n - 1, through: 0, by: -1) {
+                    if path[p] == slash {
+                        reachable = false
+                    } else {
+                        reachable = reachable || after[p + 1]
+                        row[p] = reachable
+                    }
+                }
+            case .segments:
+                var reachable = false
+                for p in stride(from: n - 1, through: 0, by: -1) {
+                    reachable = reachable || after[p + 1]
+                    row[p] = reachable
+                }
             }
-            var end = limit
-            while end > position {
-                captures.append((name, .string(Self.decode(path[position..<end], plusIsSpace: false))))
-                if matchParts(index + 1, path, end, &captures) { return true }
-                captures.removeLast()
-                end -= 1
-            }
-            return false
+            canFinish[index] = row
         }
+        guard canFinish[0][0] else { return nil }
+        var spans: [(name: String, range: Range<Int>)] = []
+        var position = 0
+        for (index, part) in parts.enumerated() {
+            switch part {
+            case .literal(let literal):
+                position += literal.count
+            case .segment(let name), .segments(let name):
+                var limit = n
+                if case .segment = part { limit = path[position...].firstIndex(of: slash) ?? n }
+                var end = limit
+                while !canFinish[index + 1][end] { end -= 1 }
+                spans.append((name, position..<end))
+                position = end
+            }
+        }
+        return spans
     }
 
     /// Percent-decoding (`%2F` -> `/`); a `%` not followed by two hex digits stays as written.

@@ -5,16 +5,25 @@
 /// ordering, so `v1`, `1` and `1.0` order-equal each other. The sort key is computed once, at init, because
 /// versions are compared far more often than they are made.
 public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The parsed key behind one reference, so copying a version (routing tables do, a lot) costs two
+    /// retains instead of one per array inside the key.
+    final class Key: Sendable {
+        let value: VersionSortKey
+        init(_ value: VersionSortKey) { self.value = value }
+    }
+
     public let raw: String
-    /// Where this version sits in the ordering, ignoring the raw-string tie-break.
-    public let sortKey: VersionSortKey
+    let key: Key
 
     public init(_ raw: String) throws(VersionError) {
         guard !raw.isEmpty else { throw VersionError.empty }
         guard !raw.contains("@") else { throw VersionError.containsAt(raw) }
         self.raw = raw
-        self.sortKey = VersionSortKey(parsing: raw)
+        self.key = Key(VersionSortKey(parsing: raw))
     }
+
+    /// Where this version sits in the ordering, ignoring the raw-string tie-break.
+    public var sortKey: VersionSortKey { key.value }
 
     public var description: String { raw }
 
@@ -24,7 +33,7 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Same position in the ordering (`1`, `1.0` and `v1.0` are order-equal; `beta` only equals `beta`).
-    public func orderEquals(_ other: Version) -> Bool { sortKey == other.sortKey }
+    public func orderEquals(_ other: Version) -> Bool { key === other.key || key.value == other.key.value }
 
     public static func == (lhs: Version, rhs: Version) -> Bool { lhs.raw == rhs.raw }
     public func hash(into hasher: inout Hasher) { hasher.combine(raw) }
@@ -32,7 +41,7 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The total order: sort key first, then the raw string by code points so equal spellings sort the same
     /// way whatever the load order.
     public static func < (lhs: Version, rhs: Version) -> Bool {
-        if lhs.sortKey != rhs.sortKey { return lhs.sortKey < rhs.sortKey }
+        if lhs.key !== rhs.key, lhs.key.value != rhs.key.value { return lhs.key.value < rhs.key.value }
         return codePointsPrecede(lhs.raw, rhs.raw)
     }
 }

@@ -17,10 +17,9 @@ public struct VersionRange: Sendable, Hashable {
     public var isUnbounded: Bool { gte == nil && lt == nil && eq == nil }
 
     public func matches(_ v: Version) -> Bool {
-        let key = v.sortKey
-        if let eq, eq.sortKey != key { return false }
-        if let gte, key < gte.sortKey { return false }
-        if let lt, !(key < lt.sortKey) { return false }
+        if let eq, !eq.orderEquals(v) { return false }
+        if let gte, v.key.value < gte.key.value { return false }
+        if let lt, !(v.key.value < lt.key.value) { return false }
         return true
     }
 

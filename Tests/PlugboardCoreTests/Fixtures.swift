@@ -1,3 +1,4 @@
+import Synchronization
 import PlugboardJSON
 @testable import PlugboardCore
 
@@ -90,4 +91,12 @@ extension JSONValue {
     var shownVersion: String? { self["_meta"]?["fastmcp"]?["version"]?.stringValue }
     /// `_meta.fastmcp.versions`.
     var versions: [String]? { self["_meta"]?["fastmcp"]?["versions"]?.arrayValue?.compactMap(\.stringValue) }
+}
+
+/// A value that concurrent closures update (a Mutex cannot be captured by an escaping closure directly).
+final class Shared<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+    init(_ value: Value) { storage = Mutex(value) }
+    func update(_ body: (inout Value) -> Void) { storage.withLock { body(&$0) } }
+    var value: Value { storage.withLock { $0 } }
 }

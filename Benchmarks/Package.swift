@@ -1,0 +1,38 @@
+// swift-tools-version:6.1
+// Plugboard's benchmarks: a package of its own so that the main build and `swift test` do not pay for them.
+// Run from this directory: `swift package --disable-sandbox benchmark` (see README.md).
+import PackageDescription
+
+let package = Package(
+    name: "PlugboardBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "Plugboard", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The catalog every measurement uses: 100 providers x 25 identities x 4 versions, three levels, two filters.
+        .target(
+            name: "BenchmarkCatalog",
+            dependencies: [.product(name: "PlugboardCore", package: "Plugboard")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "RoutingTableBenchmarks",
+            dependencies: [
+                "BenchmarkCatalog",
+                .product(name: "PlugboardCore", package: "Plugboard"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RoutingTableBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The same measurements with ContinuousClock only: `swift run -c release RoutingTableTiming`.
+        .executableTarget(
+            name: "RoutingTableTiming",
+            dependencies: ["BenchmarkCatalog", .product(name: "PlugboardCore", package: "Plugboard")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)
