@@ -88,7 +88,10 @@ let package = Package(
 /// The bundled providers: each a shared library `lib<name>.so` in the build products directory.
 var bundledProviders: [String] { ["calculator", "notes", "greeter"] }
 
-var sdkProducts: [Product] { bundledProviders.map { .library(name: $0, type: .dynamic, targets: [$0]) } }
+var sdkProducts: [Product] {
+    bundledProviders.map { .library(name: $0, type: .dynamic, targets: [$0]) }
+        + [.library(name: "PlugboardLoader", targets: ["PlugboardLoader"])]  // for Benchmarks/FFIOverhead
+}
 
 var sdkTargets: [Target] { [
     // The provider ABI header (PluginSDK/include/plugboard.h), exposed to Swift.

@@ -41,7 +41,9 @@ private func arguments(_ call: OpaquePointer?, _ request: UnsafePointer<pb_reque
 
 /// Sends `value` as the result, as JSON.
 private func answer(_ call: OpaquePointer?, _ value: some Encodable) {
-    let json = (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys  // stable output
+    let json = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     _ = json.withCString { host.pointee.set_result(call, $0) }
 }
 

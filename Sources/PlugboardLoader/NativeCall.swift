@@ -18,6 +18,13 @@ final class NativeCall: Sendable {
         /// An outcome decided before the caller started waiting (cancelled up front).
         var early: Outcome?
         var finished = false
+        /// The deadline timer; cancelled when the call finishes, so finished calls leave nothing queued.
+        var timer: DeadlineTimer?
+    }
+
+    /// Dispatch sources are thread-safe; the wrapper lets one cross into the lock's state.
+    struct DeadlineTimer: @unchecked Sendable {
+        let source: any DispatchSourceTimer
     }
     private let state = Mutex(State())
     private let cancelled = Atomic<Bool>(false)
@@ -42,10 +49,21 @@ final class NativeCall: Sendable {
                 }
                 if let early { return continuation.resume(returning: early) }
                 let label = component.descriptor.label
-                DispatchQueue.global().asyncAfter(deadline: .now() + deadline.timeInterval) { [weak self] in
+                let timer = DispatchSource.makeTimerSource(queue: .global())
+                timer.setEventHandler { [weak self] in
                     self?.finish(.failure(InvocationError(.timedOut,
                         "\(label) of plugin '\(self?.pluginId ?? "")' did not answer within \(deadline); the call was abandoned")))
                 }
+                timer.schedule(deadline: .now() + deadline.timeInterval)
+                let wrapped = DeadlineTimer(source: timer)
+                let stillRunning = state.withLock { state in
+                    guard !state.finished else { return false }
+                    state.timer = wrapped
+                    return true
+                }
+                // A suspended source must never be released: resume it either way (cancelled if not needed).
+                if !stillRunning { timer.cancel() }
+                timer.resume()
                 if !start(self) {
                     finish(.failure(InvocationError(.unavailable, "could not start a thread for \(label); the system is out of threads")))
                 }
@@ -61,16 +79,19 @@ final class NativeCall: Sendable {
         if case .failure(let error) = outcome, error.kind == .cancelled || error.kind == .timedOut {
             cancelled.store(true, ordering: .relaxed)
         }
-        let continuation: CheckedContinuation<Outcome, Never>? = state.withLock { state in
-            guard !state.finished else { return nil }
+        let (continuation, timer): (CheckedContinuation<Outcome, Never>?, DeadlineTimer?) = state.withLock { state in
+            guard !state.finished else { return (nil, nil) }
             state.finished = true
+            let timer = state.timer
+            state.timer = nil
             guard let continuation = state.continuation else {
                 state.early = outcome
-                return nil
+                return (nil, timer)
             }
             state.continuation = nil
-            return continuation
+            return (continuation, timer)
         }
+        timer?.source.cancel()
         continuation?.resume(returning: outcome)
     }
 

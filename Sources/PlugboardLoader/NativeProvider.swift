@@ -89,19 +89,17 @@ public final class NativeProvider: Provider {
             struct_size: UInt32(MemoryLayout<pb_request>.size), kind: request.kind.abiKind, key: key, version: version,
             arguments: arguments, arguments_len: request.arguments.bytes.count, uri: uri,
             state: state.pointer, user_data: userData)
-        // The plugin holds this reference until it returns, or until `complete` after PB_PENDING.
-        let handle = Unmanaged.passRetained(call)
-        let status = handler(OpaquePointer(handle.toOpaque()), &cRequest)
-        switch status {
-        case Int32(PB_PENDING.rawValue):
-            return
-        case Int32(PB_OK.rawValue):
+        // Live for the plugin until the handler returns, or after PB_PENDING until `complete`.
+        let handle = LiveCalls.add(call)
+        let status = handler(handle, &cRequest)
+        if status == Int32(PB_PENDING.rawValue) { return }
+        _ = LiveCalls.remove(handle)
+        if status == Int32(PB_OK.rawValue) {
             call.handlerFinished(how: "returned")
-        default:
+        } else {
             call.finish(.failure(InvocationError(.internalError,
                 "\(call.component.descriptor.label) of plugin '\(call.pluginId)' returned \(status); handlers return PB_OK or PB_PENDING")))
         }
-        handle.release()
     }
 }
 

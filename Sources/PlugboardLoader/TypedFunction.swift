@@ -11,6 +11,8 @@ public final class TypedFunction: @unchecked Sendable {
     public let signature: String
     let parameters: [(name: String, letter: SignatureLetter)]
     let returns: SignatureLetter
+    /// Each parameter name's UTF-8, for matching argument keys without making Strings.
+    let parameterKeys: [[UInt8]]
     private let function: @convention(c) () -> Void
     // Prepared once and read-only afterwards, so concurrent calls may share them. Never freed: the function's
     // library is never unloaded either.
@@ -42,11 +44,13 @@ public final class TypedFunction: @unchecked Sendable {
         guard parameterNames.count == letters.count else {
             throw TypedFunctionError("signature '\(signature)' has \(letters.count) parameter(s) but \(parameterNames.count) name(s) were given")
         }
+        guard letters.count <= 64 else { throw TypedFunctionError("signature '\(signature)' has more than 64 parameters") }
         guard Set(parameterNames).count == parameterNames.count, !parameterNames.contains(where: \.isEmpty) else {
             throw TypedFunctionError("parameter names \(parameterNames) must be non-empty and distinct")
         }
         self.returns = returns
         self.parameters = Array(zip(parameterNames, letters))
+        self.parameterKeys = parameterNames.map { Array($0.utf8) }
         cif = .allocate(capacity: 1)
         argumentTypes = .allocate(capacity: max(letters.count, 1))
         for (index, letter) in letters.enumerated() { argumentTypes[index] = letter.ffiType }
@@ -78,112 +82,135 @@ public final class TypedFunction: @unchecked Sendable {
     }
 
     /// Validates and converts `arguments`, calls the function, and returns the CallToolResult bytes.
+    /// The hot path: arguments are scanned as raw member ranges (no JSONValue tree, no allocation), slots live
+    /// on the stack, and the result is written straight to bytes. Unusual input takes the validating parser.
     public func call(arguments: RawJSON) -> Result<[UInt8], InvocationError> {
-        callValue(arguments: arguments).map(Self.render)
+        arguments.bytes.withUnsafeBufferPointer { bytes in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(parameters.count, 1)) { slots in
+                var binder = Binder(function: self, bytes: bytes, slots: slots.baseAddress!)
+                defer { binder.strings.forEach { free($0) } }
+                let fast = ArgumentScanner.scan(bytes) { key, value in
+                    binder.bind(key: UnsafeBufferPointer(rebasing: bytes[key]), value: value)
+                }
+                if !fast {
+                    binder.strings.forEach { free($0) }
+                    binder = Binder(function: self, bytes: bytes, slots: slots.baseAddress!)
+                    do {
+                        guard let members = try JSONParser.members(ofObject: bytes) else {
+                            return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' must be a JSON object"))
+                        }
+                        for member in members {
+                            let key = Array(member.key.utf8)
+                            guard key.withUnsafeBufferPointer({ binder.bind(key: $0, value: member.range) }) else { break }
+                        }
+                    } catch {
+                        return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' are not valid JSON: \(error)"))
+                    }
+                }
+                if let failure = binder.failure { return .failure(failure) }
+                for (index, parameter) in parameters.enumerated() where binder.given & (1 << UInt64(index)) == 0 {
+                    return .failure(InvocationError(.invalidArguments, "missing argument '\(parameter.name)' (\(parameter.letter.expectation)) of '\(name)'"))
+                }
+                return Self.render(invokeRaw(slots.baseAddress!), as: returns, name: name)
+            }
+        }
     }
 
-    /// The returned value as JSON (null for void), or why the call could not be made.
-    public func callValue(arguments: RawJSON) -> Result<JSONValue, InvocationError> {
-        let object: JSONObject
-        do {
-            guard let parsed = try arguments.parsed().objectValue else {
-                return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' must be a JSON object"))
-            }
-            object = parsed
-        } catch {
-            return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' are not valid JSON: \(error)"))
-        }
-        for key in object.keys where !parameters.contains(where: { $0.name == key }) {
-            return .failure(InvocationError(.invalidArguments, "unexpected argument '\(key)'; '\(name)' takes \(parameterList)"))
-        }
-        var slots = [UInt64](repeating: 0, count: parameters.count)
+    /// Puts each argument in its parameter's slot, remembering which were given and the first problem.
+    private struct Binder {
+        let function: TypedFunction
+        let bytes: UnsafeBufferPointer<UInt8>
+        let slots: UnsafeMutablePointer<UInt64>
+        var given: UInt64 = 0  // bit i: parameter i was given (at most 64 parameters, checked at registration)
         var strings: [UnsafeMutablePointer<CChar>] = []
-        defer { strings.forEach { free($0) } }
-        for (index, parameter) in parameters.enumerated() {
-            guard let value = object[parameter.name] else {
-                return .failure(InvocationError(.invalidArguments, "missing argument '\(parameter.name)' (\(parameter.letter.expectation)) of '\(name)'"))
+        var failure: InvocationError?
+
+        init(function: TypedFunction, bytes: UnsafeBufferPointer<UInt8>, slots: UnsafeMutablePointer<UInt64>) {
+            self.function = function
+            self.bytes = bytes
+            self.slots = slots
+        }
+
+        /// False (stop) on a problem, recorded in `failure`.
+        mutating func bind(key: UnsafeBufferPointer<UInt8>, value: Range<Int>) -> Bool {
+            let name = function.name
+            guard let index = function.parameterKeys.firstIndex(where: { $0.elementsEqual(key) }) else {
+                failure = InvocationError(.invalidArguments,
+                    "unexpected argument '\(String(decoding: key, as: UTF8.self))'; '\(name)' takes \(function.parameterList)")
+                return false
             }
-            guard let slot = Self.convert(value, to: parameter.letter, strings: &strings) else {
-                return .failure(InvocationError(.invalidArguments,
-                    "argument '\(parameter.name)' of '\(name)' must be \(parameter.letter.expectation), got \(Self.describe(value))"))
+            let parameter = function.parameters[index]
+            guard given & (1 << UInt64(index)) == 0 else {
+                failure = InvocationError(.invalidArguments, "argument '\(parameter.name)' of '\(name)' is given twice")
+                return false
+            }
+            guard let slot = ArgumentConversion.convert(UnsafeBufferPointer(rebasing: bytes[value]), to: parameter.letter, strings: &strings) else {
+                let parsed = (try? JSONParser.parse(Array(bytes[value]))) ?? .null
+                failure = InvocationError(.invalidArguments,
+                    "argument '\(parameter.name)' of '\(name)' must be \(parameter.letter.expectation), got \(ArgumentConversion.describe(parsed))")
+                return false
             }
             slots[index] = slot
+            given |= 1 << UInt64(index)
+            return true
         }
-        return invoke(slots)
     }
 
-    /// The libffi call itself: `slots` hold each argument's bits (a pointer for strings).
-    func invoke(_ slots: [UInt64]) -> Result<JSONValue, InvocationError> {
+    /// The libffi call itself: `slots` hold each argument's bits (a pointer for strings); returns the result's
+    /// bits. Exposed to the benchmark to measure libffi's share apart from JSON handling.
+    @_spi(Benchmarks) public func invokeRaw(_ slots: UnsafeMutablePointer<UInt64>) -> UInt64 {
         var result: UInt64 = 0
-        slots.withUnsafeBufferPointer { slotBuffer in
-            withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(slots.count, 1)) { values in
-                let base = UnsafeMutableRawPointer(mutating: slotBuffer.baseAddress)
-                for index in 0..<slots.count { values[index] = base.map { $0 + index * 8 } }
-                ffi_call(cif, function, &result, values.baseAddress)
-            }
+        let count = parameters.count
+        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(count, 1)) { values in
+            for index in 0..<count { values[index] = UnsafeMutableRawPointer(slots + index) }
+            ffi_call(cif, function, &result, values.baseAddress)
         }
-        switch returns {
-        case .void: return .success(.null)
-        case .bool: return .success(.bool(UInt8(truncatingIfNeeded: result) != 0))
-        case .int32: return .success(.int(Int(Int32(truncatingIfNeeded: result))))
-        case .int64:
-            let value = Int64(bitPattern: result)
-            guard abs(value) <= Self.limit else {
-                return .failure(InvocationError(.failed, "'\(name)' returned \(value), beyond ±2^53, which JSON numbers cannot carry exactly"))
-            }
-            return .success(.number(String(value)))
-        case .double:
-            let value = Double(bitPattern: result)
-            guard value.isFinite else {
-                return .failure(InvocationError(.failed, "'\(name)' returned \(value), which JSON cannot represent"))
-            }
-            return .success(.double(value))
-        case .string: return .success(.null)  // refused at registration
-        }
+        return result
     }
 
     private static let limit = SignatureLetter.int64Limit
 
-    private var parameterList: String {
+    var parameterList: String {
         parameters.isEmpty ? "no arguments" : parameters.map(\.name).joined(separator: ", ")
     }
 
-    private static func convert(_ value: JSONValue, to letter: SignatureLetter, strings: inout [UnsafeMutablePointer<CChar>]) -> UInt64? {
-        switch letter {
-        case .bool:
-            guard let flag = value.boolValue else { return nil }
-            return flag ? 1 : 0
-        case .int32:
-            guard let number = value.int64Value, let narrow = Int32(exactly: number) else { return nil }
-            return UInt64(UInt32(bitPattern: narrow))
-        case .int64:
-            guard let number = value.int64Value, abs(number) <= limit else { return nil }
-            return UInt64(bitPattern: number)
-        case .double:
-            guard let number = value.doubleValue, number.isFinite else { return nil }
-            return number.bitPattern
-        case .string:
-            guard let text = value.stringValue, !text.utf8.contains(0), let copy = strdup(text) else { return nil }
-            strings.append(copy)
-            return UInt64(UInt(bitPattern: copy))
-        case .void:
-            return nil
-        }
-    }
 
-    private static func describe(_ value: JSONValue) -> String {
-        if case .number(let literal) = value { return "the number \(literal)" }
-        if case .string(let text) = value, text.utf8.contains(0) { return "a string containing NUL" }
-        return value.typeDescription
-    }
+    private static let resultHead = Array(#"{"content":[{"type":"text","text":""#.utf8)
+    private static let resultMiddle = Array(#""}],"structuredContent":{"result":"#.utf8)
 
     /// `{"content":[{"type":"text","text":"3"}],"structuredContent":{"result":3}}`; void: `{"content":[]}`.
-    static func render(_ value: JSONValue) -> [UInt8] {
-        if value.isNull { return Array(#"{"content":[]}"#.utf8) }
-        return JSONValue.object([
-            "content": .array([.object(["type": .string("text"), "text": .string(value.jsonText)])]),
-            "structuredContent": .object(["result": value]),
-        ]).serialized
+    static func render(_ bits: UInt64, as letter: SignatureLetter, name: String) -> Result<[UInt8], InvocationError> {
+        let literal: String
+        switch letter {
+        case .void: return .success(Array(#"{"content":[]}"#.utf8))
+        case .bool: literal = UInt8(truncatingIfNeeded: bits) != 0 ? "true" : "false"
+        case .int32: literal = String(Int32(truncatingIfNeeded: bits))
+        case .int64:
+            let value = Int64(bitPattern: bits)
+            guard abs(value) <= limit else {
+                return .failure(InvocationError(.failed, "'\(name)' returned \(value), beyond ±2^53, which JSON numbers cannot carry exactly"))
+            }
+            literal = String(value)
+        case .double:
+            let value = Double(bitPattern: bits)
+            guard value.isFinite else {
+                return .failure(InvocationError(.failed, "'\(name)' returned \(value), which JSON cannot represent"))
+            }
+            // As JSONValue.literal(for:), without string interpolation (this is the hot path).
+            literal = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description
+        case .string: return .failure(InvocationError(.internalError, "'\(name)' cannot return a string"))  // refused at registration
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.resultHead.count + Self.resultMiddle.count + 2 + 2 * literal.utf8.count)
+        out += Self.resultHead
+        var text = literal
+        text.withUTF8 { digits in
+            out += digits  // a number or boolean literal needs no escaping
+            out += Self.resultMiddle
+            out += digits
+        }
+        out += [UInt8(ascii: "}"), UInt8(ascii: "}")]
+        return .success(out)
     }
 }
 

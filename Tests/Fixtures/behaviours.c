@@ -1,0 +1,140 @@
+/* A good provider exercising the host's call machinery:
+ *   serial / parallel   sleep 100 ms and report the most calls seen inside at once (non-reentrant / REENTRANT)
+ *   later               returns PENDING; another thread answers 50 ms later and completes
+ *   echo                answers with its argument bytes (checks they arrive intact, NUL-terminated, with length)
+ *   sloppy, bad_status  misuse: complete twice and use the call afterwards; return an unknown status
+ *   typed functions     one per signature letter */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "common_handlers.h"
+
+static int inside[2], most[2];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pause_ms(long ms) {
+    struct timespec t = {0, ms * 1000 * 1000};
+    nanosleep(&t, NULL);
+}
+
+static int32_t occupy(pb_call *call, const pb_request *request) {
+    int which = request->user_data != NULL;
+    pthread_mutex_lock(&lock);
+    if (++inside[which] > most[which]) most[which] = inside[which];
+    pthread_mutex_unlock(&lock);
+    pause_ms(100);
+    pthread_mutex_lock(&lock);
+    inside[which]--;
+    int seen = most[which];
+    pthread_mutex_unlock(&lock);
+    char json[32];
+    snprintf(json, sizeof json, "{\"most\":%d}", seen);
+    host->set_result(call, json);
+    return PB_OK;
+}
+
+static void *answer_later(void *call) {
+    pause_ms(50);
+    host->set_result(call, "\"later\"");
+    host->complete(call);
+    return NULL;
+}
+
+static int32_t later(pb_call *call, const pb_request *request) {
+    (void)request;
+    pthread_t thread;
+    pthread_create(&thread, NULL, answer_later, call);
+    pthread_detach(thread);
+    return PB_PENDING;
+}
+
+/* Misuse the host survives: complete twice, and touch the call after completing it. */
+static void *answer_sloppily(void *call) {
+    pause_ms(20);
+    host->set_result(call, "\"first\"");
+    host->set_result(call, "\"second\"");
+    host->complete(call);
+    host->complete(call);
+    host->set_result(call, "\"late\"");
+    host->progress(call, 1, 1, "late");
+    host->log(host, call, PB_LOG_INFO, "late");
+    return NULL;
+}
+
+static int32_t sloppy(pb_call *call, const pb_request *request) {
+    (void)request;
+    pthread_t thread;
+    pthread_create(&thread, NULL, answer_sloppily, call);
+    pthread_detach(thread);
+    return PB_PENDING;
+}
+
+static int32_t bad_status(pb_call *call, const pb_request *request) {
+    (void)request;
+    host->set_result(call, "\"ignored\"");
+    return 7;
+}
+
+static int32_t echo(pb_call *call, const pb_request *request) {
+    if (strlen(request->arguments) != request->arguments_len) {
+        host->set_error(call, PB_ERROR_INTERNAL, "arguments_len does not match the NUL-terminated length");
+        return PB_OK;
+    }
+    char json[4096];
+    snprintf(json, sizeof json, "{\"content\":[{\"type\":\"text\",\"text\":\"%zu\"}],\"structuredContent\":%s}",
+             request->arguments_len, request->arguments);
+    host->set_result(call, json);
+    return PB_OK;
+}
+
+static int32_t negate(int32_t n) { return -n; }
+static int64_t twice(int64_t n) { return 2 * n; }
+static bool both(bool a, bool b) { return a && b; }
+static double length_of(const char *s) { return (double)strlen(s); }
+static int touched;
+static void touch(void) { touched++; }
+static int32_t touches(void) { return touched; }
+
+static int32_t describe(void *state, pb_registrar *registrar) {
+    (void)state;
+    int failures = 0;
+    pb_component tool = PB_COMPONENT_INIT;
+    tool.kind = PB_KIND_TOOL;
+    tool.key = "serial";
+    tool.handler = occupy;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "parallel";
+    tool.flags = PB_FLAG_REENTRANT;
+    tool.user_data = &most;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "later";
+    tool.handler = later;
+    tool.user_data = NULL;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "echo";
+    tool.handler = echo;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "sloppy";
+    tool.handler = sloppy;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "bad_status";
+    tool.handler = bad_status;
+    failures += registrar->add(registrar, &tool) != 0;
+
+    static const char *one[] = {"n"}, *two[] = {"a", "b"}, *text[] = {"s"};
+    failures += registrar->add_function(registrar, "negate", NULL, "i(i)", (pb_function)negate, one, "-n", 0) != 0;
+    failures += registrar->add_function(registrar, "twice", NULL, "l(l)", (pb_function)twice, one, "2n", 0) != 0;
+    failures += registrar->add_function(registrar, "both", NULL, "b(bb)", (pb_function)both, two, "a and b", 0) != 0;
+    failures += registrar->add_function(registrar, "length", NULL, "d(s)", (pb_function)length_of, text, "bytes", 0) != 0;
+    failures += registrar->add_function(registrar, "touch", NULL, "v()", (pb_function)touch, NULL, "count", 0) != 0;
+    failures += registrar->add_function(registrar, "touches", NULL, "i()", (pb_function)touches, NULL, "count", 0) != 0;
+    return failures;
+}
+PB_EXPORT const pb_entry *plugboard_entry_v1(void) {
+    static const pb_entry entry = PB_ENTRY_INIT("behaviours", "1.0", init, describe, NULL);
+    return &entry;
+}
