@@ -201,7 +201,8 @@ enum IssueExpectations {
         #expect((cancel?["secondsToSettle"]?.doubleValue ?? 99) < 1, "the client lets go of a cancelled call at once")
         expectNumber(cancel?["callAfterCancel"], 5, "the session answers after a cancel")
         #expect(cancel?["reindexAfterCancel", "isError"]?.boolValue == false, "reindex runs again after a cancel")
-        // Had the cancelled reindex run on to its end, a second one (serialized behind it) would take ~0.9 s longer.
+        // reindex is not REENTRANT, so calls to it are serialized (issue 3): had the cancelled one run on to its end,
+        // the second would wait ~0.9 s for it.
         let plain = o["progress", "seconds"]?.doubleValue ?? 0
         let again = cancel?["reindexAfterCancelSeconds"]?.doubleValue ?? 99
         #expect(again < plain + 0.6, "reindex after a cancel took \(again) s; an uncancelled one took \(plain) s")
