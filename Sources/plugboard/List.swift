@@ -25,7 +25,7 @@ struct List: ParsableCommand {
     func run() throws {
         let (config, host) = try options.makeHost()
         guard let table = host.store.table(forSurface: surface) else {
-            throw CommandFailure("unknown surface '\(surface)'; \(options.config) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
+            throw CommandFailure("unknown surface '\(surface)'; \(options.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
         let rows = Self.rows(of: table)
         if json {

@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
         if let pageSize { config.transports.limits.listPageSize = pageSize }
         let stdioSurface = surface ?? config.transports.stdio.surface
         guard config.surfaces.contains(where: { $0.name == stdioSurface }) || !stdio else {
-            throw CommandFailure("unknown surface '\(stdioSurface)'; \(options.config) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
+            throw CommandFailure("unknown surface '\(stdioSurface)'; \(options.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
         let builtins = diagnostics ? [MountNode(namespace: "diag", providers: [DiagnosticsProvider()])] : []
         let host = PluginHost(config: config, factory: HostOptions.factory(), builtins: builtins) { event in
@@ -78,9 +78,10 @@ struct Serve: AsyncParsableCommand {
             }
         }
         host.startWatching()
-        let reloader = ConfigReloader(file: options.config, host: host, logger: logger)
+        let reloader = options.configFile.map { ConfigReloader(file: $0, host: host, logger: logger) }
 
         let address = http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: config.transports.http.host, port: config.transports.http.port)
+        logger.info("configuration: \(options.configName)")
         StandardError.write(StartupSummary(config: config, host: host, stdioSurface: stdio ? stdioSurface : nil,
                                            httpAddress: stdio ? nil : address).text)
         let server = MCPServer(store: host.store, configuration: .init(limits: JSONParser.Limits(
@@ -92,7 +93,7 @@ struct Serve: AsyncParsableCommand {
             try await HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
                                     sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds)).run()
         }
-        reloader.stop()
+        reloader?.stop()
         host.stopWatching()
     }
 }
