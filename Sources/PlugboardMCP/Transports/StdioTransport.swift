@@ -6,6 +6,9 @@ import PlugboardCore
 /// go out through one batched writer; logs go to stderr only. Returns after end of input, once every request in
 /// flight has been answered.
 public enum StdioTransport {
+    /// Seconds to let requests in flight finish after end of input before cancelling them.
+    public static let endOfInputGrace: Double = 10
+
     public static func run(server: MCPServer, surface: String, logger: Logger,
                            input: Int32 = 0, output: Int32 = 1) async {
         let session = MCPSession(surface: surface)
@@ -51,7 +54,12 @@ public enum StdioTransport {
                     }
                 },
                 onEnd: {
-                    inFlight.wait()
+                    // The client closed its side: answer what is running, but never hang on a stuck call.
+                    if inFlight.wait(timeout: .now() + endOfInputGrace) == .timedOut {
+                        logger.warning("end of input with requests still running after \(endOfInputGrace)s; cancelling them")
+                        session.cancelAll()
+                        _ = inFlight.wait(timeout: .now() + 2)
+                    }
                     writer.close()
                     done.resume()
                 })
