@@ -9,10 +9,12 @@ extension MCPServer {
         let routingTable = try table(for: session)
         let kind: ComponentKind
         let routed: Result<Route, RoutingError>
+        var requestedURI: String? = nil
         switch message.method {
         case "resources/read":
             kind = .resource
             let uri = try message.stringParam("uri", required: true)!
+            requestedURI = uri
             routed = routingTable.routeResource(uri: uri, version: context.pinnedVersion)
         default:
             kind = message.method == "tools/call" ? .tool : .prompt
@@ -35,7 +37,7 @@ extension MCPServer {
         }
 
         let invocationContext = sideChannels(context: context, session: session, notify: notify)
-        let result: [UInt8]
+        var result: [UInt8]
         do {
             result = try await route.provider.invoke(invocation, context: invocationContext)
         } catch {
@@ -44,6 +46,9 @@ extension MCPServer {
             throw rpcError(for: error, kind: kind, exposed: route.exposedKey, stateless: context.isStateless)
         }
         if Task.isCancelled { return nil }
+        if let requestedURI, let local = invocation.uri {
+            result = ResourceContentsURI.rewrite(result, local: local, exposed: requestedURI)
+        }
         guard context.isStateless else { return result }
         let stamp = kind == .resource ? RenderedReplies.statelessCacheableFields : RenderedReplies.statelessResultType
         return WireMessages.prependMembers(stamp, to: result)
