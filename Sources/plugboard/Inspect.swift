@@ -2,18 +2,22 @@ import ArgumentParser
 import PlugboardCore
 import PlugboardJSON
 import PlugboardLoader
+import PlugboardSandbox
 
-struct Inspect: ParsableCommand {
+struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load one provider file and show its ABI, identity and every component, or the precise load error.",
         discussion: """
-            Runs the provider's init (with --plugin-config, default {}) and describe in this process. Exits with
-            status 1 and the loader's message if the file cannot be served.
+            Runs the provider's init (with --plugin-config, default {}) and describe, in this process or, with
+            --sandboxed, inside a sandboxed worker so that nothing of an untrusted file runs here; the sandbox
+            layers the worker applied are listed too. Exits with status 1 and the loader's message if the file
+            cannot be served.
 
             Examples:
               plugboard inspect .build/debug/libcalculator.so
               plugboard inspect ./libmine.so --json
               plugboard inspect ./libnotes.so --plugin-config '{"seed": true}'
+              plugboard inspect --sandboxed ./untrusted.so
             """)
 
     @Argument(help: "The provider shared library.", completion: .file(extensions: ["so"]))
@@ -25,34 +29,62 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    func run() throws {
+    @Flag(help: "Load the file inside a sandboxed worker (plugboard-worker) instead of this process.")
+    var sandboxed = false
+
+    /// What inspection found, whichever way the file was loaded.
+    struct Findings {
+        var file: String
+        var id: String
+        var version: String
+        var digest: String
+        /// Known when loaded here; a worker checks the ABI itself.
+        var abi: String?
+        var components: [ComponentDescriptor]
+        var sandbox: [SandboxLayerReport]?
+    }
+
+    func run() async throws {
         guard let config = try? RawJSON(validating: pluginConfig) else {
             throw CommandFailure("--plugin-config must be valid JSON, e.g. '{}' (got \(pluginConfig))")
         }
-        let loader = PluginLoader(cacheDirectory: HostOptions.cacheDirectory)
-        let plugin: OpenedPlugin
-        let provider: NativeProvider
-        do {
-            plugin = try loader.open(file: file)
-            provider = try loader.instantiate(plugin, config: config)
-        } catch {
-            throw CommandFailure(error.description)
-        }
-        if json {
-            print(Self.json(plugin, provider.components).jsonText)
+        let findings: Findings
+        if sandboxed {
+            do {
+                let (info, components, report) = try await SandboxedInspection.describeWithReport(file: file, config: config)
+                findings = Findings(file: file, id: info.id, version: info.version, digest: info.digest ?? "?", abi: nil,
+                                    components: components, sandbox: report)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
         } else {
-            print(Self.text(plugin, provider.components))
+            let loader = PluginLoader(cacheDirectory: HostOptions.cacheDirectory)
+            do {
+                let plugin = try loader.open(file: file)
+                let provider = try loader.instantiate(plugin, config: config)
+                findings = Findings(file: file, id: plugin.id, version: plugin.version, digest: plugin.digest,
+                                    abi: "\(plugin.abiMajor).\(plugin.abiMinor)", components: provider.components)
+            } catch {
+                throw CommandFailure(error.description)
+            }
         }
+        print(json ? Self.json(findings).jsonText : Self.text(findings))
     }
 
-    static func text(_ plugin: OpenedPlugin, _ components: [ComponentDescriptor]) -> String {
+    static func text(_ found: Findings) -> String {
+        let components = found.components
         var lines = [
-            plugin.file,
-            "  plugin      \(plugin.id) \(plugin.version)",
-            "  ABI         \(plugin.abiMajor).\(plugin.abiMinor) (this host: \(PluginLoader.abiMajor).0–\(PluginLoader.abiMajor).\(PluginLoader.abiMinor))",
-            "  sha256      \(plugin.digest)",
+            found.file,
+            "  plugin      \(found.id) \(found.version)",
+            "  ABI         " + (found.abi ?? "checked by the worker")
+                + " (this host: \(PluginLoader.abiMajor).0–\(PluginLoader.abiMajor).\(PluginLoader.abiMinor))",
+            "  sha256      \(found.digest)",
             "  components  \(components.count)",
         ]
+        if let sandbox = found.sandbox {
+            lines.append("  sandbox     " + (sandbox.first.map(\.description) ?? "no layers reported"))
+            lines += sandbox.dropFirst().map { "              \($0)" }
+        }
         for component in components {
             var head = "\(component.kind) \(component.key)"
             head += component.version.map { " \($0.raw)" } ?? " (unversioned)"
@@ -72,12 +104,15 @@ struct Inspect: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ plugin: OpenedPlugin, _ components: [ComponentDescriptor]) -> JSONValue {
+    static func json(_ found: Findings) -> JSONValue {
         func raw(_ json: RawJSON?) -> JSONValue { json.flatMap { try? $0.parsed() } ?? .null }
         return .object([
-            "file": .string(plugin.file), "plugin_id": .string(plugin.id), "plugin_version": .string(plugin.version),
-            "abi": .string("\(plugin.abiMajor).\(plugin.abiMinor)"), "sha256": .string(plugin.digest),
-            "components": .array(components.map { component in
+            "file": .string(found.file), "plugin_id": .string(found.id), "plugin_version": .string(found.version),
+            "abi": found.abi.map(JSONValue.string) ?? .null, "sha256": .string(found.digest),
+            "sandbox": found.sandbox.map { layers in
+                .array(layers.map { .object(["layer": .string($0.layer), "status": .string("\($0.status)"), "detail": .string($0.detail)]) })
+            } ?? .null,
+            "components": .array(found.components.map { component in
                 .object([
                     "kind": .string(component.kind.rawValue), "key": .string(component.key), "name": .string(component.name),
                     "version": component.version.map { .string($0.raw) } ?? .null,

@@ -118,6 +118,18 @@ private func configFile(_ text: String) throws -> String {
         #expect(run.stdout.contains("\ntool add (unversioned)"))
     }
 
+    @Test func sandboxedInspectionRunsThePluginInAWorkerAndReportsEachLayer() async throws {
+        let run = try await CommandRun.plugboard("inspect", "--sandboxed", "--json", BuildProducts.bundled("notes"))
+        #expect(run.status == 0, "\(run.stderr)")
+        let found = try JSONParser.parse(run.stdout)
+        #expect(found["plugin_id"]?.stringValue == "notes")
+        #expect(found["components"]?.arrayValue?.contains { $0["key"]?.stringValue == "notes://note/{id}" } == true)
+        let layers = found["sandbox"]?.arrayValue?.compactMap { $0["layer"]?.stringValue } ?? []
+        #expect(Set(layers).isSuperset(of: ["pdeathsig", "rlimit-as", "seccomp"]))
+        // Whatever the kernel offers, no layer may have failed outright.
+        #expect(found["sandbox"]?.arrayValue?.allSatisfy { $0["status"]?.stringValue != "failed" } == true)
+    }
+
     @Test func aFileThatIsNoProviderGetsTheLoadersMessage() async throws {
         let file = BuildProducts.temporaryDirectory("inspect") + "/notes.txt.so"
         try Data("plain text".utf8).write(to: URL(fileURLWithPath: file))
