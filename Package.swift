@@ -12,7 +12,7 @@ let package = Package(
         // --- MCP server (issue 4) ---
         .executable(name: "plugboard", targets: ["plugboard"]),
         // --- end MCP server ---
-    ] + sdkProducts,
+    ] + sdkProducts + sandboxProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         // --- MCP server (issue 4) ---
@@ -73,7 +73,7 @@ let package = Package(
             name: "PlugboardCoreTests", dependencies: ["PlugboardCore"],
             exclude: ["PORTED.md"],  // the list of FastMCP behaviours ported, not a resource
             swiftSettings: strict),
-    ] + sdkTargets
+    ] + sdkTargets + sandboxTargets
 )
 
 // MARK: - PluginSDK, native loader and bundled providers (issue 3, branch `sdk`)
@@ -99,4 +99,27 @@ var sdkTargets: [Target] { [
     .target(name: "notes", dependencies: ["PlugboardABI"], path: "Plugins/notes", publicHeadersPath: "."),
     .target(name: "greeter", dependencies: ["PlugboardABI"], path: "Plugins/greeter", swiftSettings: strict),
     .testTarget(name: "PlugboardLoaderTests", dependencies: ["PlugboardLoader"], swiftSettings: strict),
+] }
+
+// MARK: - Sandboxed providers in worker processes (issue 7, branch `sandbox`)
+
+var sandboxProducts: [Product] { [
+    .library(name: "PlugboardSandbox", targets: ["PlugboardSandbox"]),
+    .executable(name: "plugboard-worker", targets: ["plugboard-worker"]),
+] }
+
+var sandboxTargets: [Target] { [
+    // The host side: frame protocol, WorkerProvider, supervision. Never dlopens a plugin.
+    .target(name: "PlugboardSandbox", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
+    // libseccomp (Debian libseccomp-dev), for the worker's system-call filter.
+    .systemLibrary(name: "CSeccomp", path: "Sources/CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+    // The worker's sandbox layers in C: namespaces, rlimits, Landlock, seccomp, crash notes.
+    .target(name: "PlugboardWorkerSandbox", dependencies: ["CSeccomp"]),
+    // The worker: sets up the sandbox, then loads one plugin and serves it over the socketpair.
+    .executableTarget(name: "plugboard-worker", dependencies: ["PlugboardSandbox", "PlugboardLoader", "PlugboardWorkerSandbox"],
+                      swiftSettings: strict),
+    .testTarget(name: "PlugboardSandboxTests", dependencies: ["PlugboardSandbox", "plugboard-worker"], swiftSettings: strict),
+    // A sandboxed call against the same call in process; run in release beside a release worker (docs/SANDBOX.md).
+    .executableTarget(name: "sandbox-overhead", dependencies: ["PlugboardSandbox", "PlugboardLoader"], path: "Benchmarks/sandbox-overhead",
+                      swiftSettings: strict),
 ] }

@@ -30,11 +30,13 @@
  *     starts stay valid. deinit is called when the host drops the provider, if ever.
  *
  * THREADING
- *   - init, describe and deinit are called one at a time, never concurrently with anything else.
+ *   - init, describe and deinit are called one at a time, never concurrently with anything else. init and
+ *     describe run on a host thread within a startup deadline (10 s by default): they must not block.
  *   - Handlers run on host threads (never an async runtime's pool) and may block.
- *   - A component is called concurrently with itself ONLY if it was registered with PB_FLAG_REENTRANT;
- *     otherwise the host serializes its calls (one synchronous handler run at a time). Different components
- *     may run concurrently with each other: guard state they share.
+ *   - A component (typed functions included) is called concurrently with itself ONLY if it was registered
+ *     with PB_FLAG_REENTRANT; otherwise the host serializes its calls (one synchronous handler run at a time;
+ *     after PB_PENDING the component is free for its next call). Different components may run concurrently
+ *     with each other: guard state they share.
  *   - Every host function in pb_host may be called from any thread.
  *
  * ERRORS
@@ -140,7 +142,9 @@ struct pb_host {
      * ({"content":[...]}), or as a convenience any JSON value that is not an object with a "content" array:
      * the host wraps it as text content (a string as itself, anything else as JSON text), plus
      * structuredContent when it is an object. Resources/templates: a ReadResourceResult ({"contents":[...]}).
-     * Prompts: a GetPromptResult ({"messages":[...]}). Returns 0, or -1 if the JSON is invalid (nothing set). */
+     * Prompts: a GetPromptResult ({"messages":[...]}). The first set_result/set_error of a call counts; later
+     * ones are ignored. Returns 0, or -1 if the JSON is invalid or not the kind's result object: the call then
+     * fails with an internal error saying why. */
     int32_t (*set_result)(pb_call *call, const char *json);
     /* A failure (code: pb_error_code; message: what went wrong and what to do). Returns 0 or -1. */
     int32_t (*set_error)(pb_call *call, int32_t code, const char *message);

@@ -1,6 +1,7 @@
 import Glibc
 import PlugboardABI
 import PlugboardCore
+import Synchronization
 
 /// What `pb_host.host_data` points at: who the plugin is, for log lines written outside a call.
 final class PluginHostContext: Sendable {
@@ -61,21 +62,40 @@ enum HostTable {
             return 0
         }
         host.complete = { call in
-            guard let call else { return }
-            let native = Unmanaged<NativeCall>.fromOpaque(UnsafeRawPointer(call))
-            native.takeUnretainedValue().handlerFinished(how: "completed")
-            native.release()  // the reference the pending handler held
+            // Only the first `complete` of a live call counts; a repeated or stray one is ignored.
+            guard let native = LiveCalls.remove(call) else { return }
+            native.handlerFinished(how: "completed")
+            native.handlerEnded?(native)  // sandbox worker addition
         }
         table.initialize(to: host)
         return table
     }
 }
 
-/// `pb_call *` is an unretained `NativeCall` reference, kept alive by the thread running the handler (or,
-/// after PB_PENDING, by a retain released in `complete`).
-enum NativeCallHandle {
-    static func from(_ call: OpaquePointer?) -> NativeCall? {
-        guard let call else { return nil }
-        return Unmanaged<NativeCall>.fromOpaque(UnsafeRawPointer(call)).takeUnretainedValue()
+/// `pb_call *` is the address of a `NativeCall` registered here while the plugin may use it: from just before
+/// its handler runs until the handler returns, or after PB_PENDING until `complete`. The table holds the
+/// reference, and host functions called with a pointer that is not live (a repeated `complete`, a call kept
+/// past its end) find nothing and do nothing instead of touching freed memory.
+enum LiveCalls {
+    private static let table = Mutex<[UInt: NativeCall]>([:])
+
+    static func add(_ call: NativeCall) -> OpaquePointer {
+        let address = Unmanaged.passUnretained(call).toOpaque()
+        table.withLock { $0[UInt(bitPattern: address)] = call }
+        return OpaquePointer(address)
     }
+
+    static func remove(_ pointer: OpaquePointer?) -> NativeCall? {
+        guard let pointer else { return nil }
+        return table.withLock { $0.removeValue(forKey: UInt(bitPattern: UnsafeRawPointer(pointer))) }
+    }
+
+    static func find(_ pointer: OpaquePointer?) -> NativeCall? {
+        guard let pointer else { return nil }
+        return table.withLock { $0[UInt(bitPattern: UnsafeRawPointer(pointer))] }
+    }
+}
+
+enum NativeCallHandle {
+    static func from(_ call: OpaquePointer?) -> NativeCall? { LiveCalls.find(call) }
 }

@@ -11,6 +11,9 @@ final class NativeCall: Sendable {
     let pluginId: String
     let component: NativeComponent
     let context: InvocationContext
+    /// Sandbox worker addition: called once the handler has really stopped running (returned, or completed
+    /// after PB_PENDING, or was never started), which can be after the caller was freed.
+    let handlerEnded: (@Sendable (NativeCall) -> Void)?
 
     private struct State {
         var answer: Outcome?
@@ -18,14 +21,24 @@ final class NativeCall: Sendable {
         /// An outcome decided before the caller started waiting (cancelled up front).
         var early: Outcome?
         var finished = false
+        /// The deadline timer; cancelled when the call finishes, so finished calls leave nothing queued.
+        var timer: DeadlineTimer?
+        /// The outcome the caller got (sandbox worker addition).
+        var settled: Outcome?
+    }
+
+    /// Dispatch sources are thread-safe; the wrapper lets one cross into the lock's state.
+    struct DeadlineTimer: @unchecked Sendable {
+        let source: any DispatchSourceTimer
     }
     private let state = Mutex(State())
     private let cancelled = Atomic<Bool>(false)
 
-    init(pluginId: String, component: NativeComponent, context: InvocationContext) {
+    init(pluginId: String, component: NativeComponent, context: InvocationContext, handlerEnded: (@Sendable (NativeCall) -> Void)? = nil) {
         self.pluginId = pluginId
         self.component = component
         self.context = context
+        self.handlerEnded = handlerEnded
     }
 
     var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
@@ -42,10 +55,21 @@ final class NativeCall: Sendable {
                 }
                 if let early { return continuation.resume(returning: early) }
                 let label = component.descriptor.label
-                DispatchQueue.global().asyncAfter(deadline: .now() + deadline.timeInterval) { [weak self] in
+                let timer = DispatchSource.makeTimerSource(queue: .global())
+                timer.setEventHandler { [weak self] in
                     self?.finish(.failure(InvocationError(.timedOut,
                         "\(label) of plugin '\(self?.pluginId ?? "")' did not answer within \(deadline); the call was abandoned")))
                 }
+                timer.schedule(deadline: .now() + deadline.timeInterval)
+                let wrapped = DeadlineTimer(source: timer)
+                let stillRunning = state.withLock { state in
+                    guard !state.finished else { return false }
+                    state.timer = wrapped
+                    return true
+                }
+                // A suspended source must never be released: resume it either way (cancelled if not needed).
+                if !stillRunning { timer.cancel() }
+                timer.resume()
                 if !start(self) {
                     finish(.failure(InvocationError(.unavailable, "could not start a thread for \(label); the system is out of threads")))
                 }
@@ -55,22 +79,38 @@ final class NativeCall: Sendable {
         }
     }
 
+    /// Sandbox worker addition: the outcome the caller got, once it was freed.
+    var settledOutcome: Outcome? { state.withLock { $0.settled } }
+
+    /// Sandbox worker addition: starts the work with no caller waiting and no deadline (the worker's host
+    /// enforces one); the outcome is `settledOutcome` by the time `handlerEnded` runs.
+    func begin(start: @escaping @Sendable (NativeCall) -> Bool) {
+        if !start(self) {
+            finish(.failure(InvocationError(.unavailable, "could not start a thread for \(component.descriptor.label); the system is out of threads")))
+            handlerEnded?(self)
+        }
+    }
+
     /// Frees the caller with `outcome` unless it was already freed. Deadline and cancellation also raise the
     /// flag the plugin polls, so a cooperative handler stops.
     func finish(_ outcome: Outcome) {
         if case .failure(let error) = outcome, error.kind == .cancelled || error.kind == .timedOut {
             cancelled.store(true, ordering: .relaxed)
         }
-        let continuation: CheckedContinuation<Outcome, Never>? = state.withLock { state in
-            guard !state.finished else { return nil }
+        let (continuation, timer): (CheckedContinuation<Outcome, Never>?, DeadlineTimer?) = state.withLock { state in
+            guard !state.finished else { return (nil, nil) }
             state.finished = true
+            state.settled = outcome
+            let timer = state.timer
+            state.timer = nil
             guard let continuation = state.continuation else {
                 state.early = outcome
-                return nil
+                return (nil, timer)
             }
             state.continuation = nil
-            return continuation
+            return (continuation, timer)
         }
+        timer?.source.cancel()
         continuation?.resume(returning: outcome)
     }
 

@@ -38,10 +38,7 @@ public final class NativeProvider: Provider {
 
     public func invoke(_ invocation: Invocation, context: InvocationContext) async throws(InvocationError) -> [UInt8] {
         let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
-        guard let component = byKey[key] else {
-            let version = invocation.version.map { " version \($0.raw)" } ?? ""
-            throw InvocationError(.notFound, "plugin '\(info.id)' has no \(invocation.kind) '\(invocation.key)'\(version)")
-        }
+        guard let component = byKey[key] else { throw notFound(invocation) }
         let call = NativeCall(pluginId: info.id, component: component, context: context)
         let request = invocation
         let state = state
@@ -51,25 +48,60 @@ public final class NativeProvider: Provider {
         return try outcome.get()
     }
 
+    private func notFound(_ invocation: Invocation) -> InvocationError {
+        let version = invocation.version.map { " version \($0.raw)" } ?? ""
+        return InvocationError(.notFound, "plugin '\(info.id)' has no \(invocation.kind) '\(invocation.key)'\(version)")
+    }
+
+    /// Sandbox worker addition: starts a call without awaiting it and without a deadline (the worker's host
+    /// enforces one: cancel, grace, kill), so no task hop and no timer per call. `ended` runs exactly once, on
+    /// the handler's thread, when the handler has really stopped (returned, completed after PB_PENDING, or never
+    /// started), with the outcome: the answer, or the cancellation that came first. A handler that ignores
+    /// cancellation never ends, so its call is never answered. Returns the function that cancels the call.
+    public func start(
+        _ invocation: Invocation, context: InvocationContext,
+        ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void
+    ) -> @Sendable () -> Void {
+        let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
+        guard let component = byKey[key] else {
+            ended(.failure(notFound(invocation)))
+            return {}
+        }
+        let call = NativeCall(pluginId: info.id, component: component, context: context) { call in
+            ended(call.settledOutcome ?? .failure(InvocationError(.internalError, "\(call.component.descriptor.label) ended without an outcome")))
+        }
+        let request = invocation
+        let state = state
+        call.begin { call in
+            HandlerThread.spawn { Self.run(call, request: request, state: state) }
+        }
+        return { [weak call] in
+            call?.finish(.failure(InvocationError(.cancelled, "\(component.descriptor.label) was cancelled")))
+        }
+    }
+
     /// On a handler thread: waits its turn (non-reentrant components), then runs the handler or typed function.
     private static func run(_ call: NativeCall, request: Invocation, state: PluginState) {
         let component = call.component
-        component.exclusive {
+        let pending = component.exclusive { () -> Bool in
             // A call abandoned while it waited for its turn is not started at all.
-            guard !call.isFinished else { return }
+            guard !call.isFinished else { return false }
             switch component.body {
             case .function(let function):
                 call.answer(function.call(arguments: request.arguments))
                 call.handlerFinished(how: "returned")
+                return false
             case .handler(let handler, let userData):
-                runHandler(handler, userData: userData, call: call, request: request, state: state)
+                return runHandler(handler, userData: userData, call: call, request: request, state: state)
             }
         }
+        if !pending { call.handlerEnded?(call) }  // sandbox worker addition
     }
 
+    /// True when the handler returned PB_PENDING (it ends later, in `complete`).
     private static func runHandler(
         _ handler: pb_handler, userData: UnsafeMutableRawPointer?, call: NativeCall, request: Invocation, state: PluginState
-    ) {
+    ) -> Bool {
         // Borrowed C strings for the duration of the handler; arguments NUL-terminated with their length.
         let key = strdup(request.key)
         let version = request.version.map { strdup($0.raw) } ?? nil
@@ -89,19 +121,18 @@ public final class NativeProvider: Provider {
             struct_size: UInt32(MemoryLayout<pb_request>.size), kind: request.kind.abiKind, key: key, version: version,
             arguments: arguments, arguments_len: request.arguments.bytes.count, uri: uri,
             state: state.pointer, user_data: userData)
-        // The plugin holds this reference until it returns, or until `complete` after PB_PENDING.
-        let handle = Unmanaged.passRetained(call)
-        let status = handler(OpaquePointer(handle.toOpaque()), &cRequest)
-        switch status {
-        case Int32(PB_PENDING.rawValue):
-            return
-        case Int32(PB_OK.rawValue):
+        // Live for the plugin until the handler returns, or after PB_PENDING until `complete`.
+        let handle = LiveCalls.add(call)
+        let status = handler(handle, &cRequest)
+        if status == Int32(PB_PENDING.rawValue) { return true }
+        _ = LiveCalls.remove(handle)
+        if status == Int32(PB_OK.rawValue) {
             call.handlerFinished(how: "returned")
-        default:
+        } else {
             call.finish(.failure(InvocationError(.internalError,
                 "\(call.component.descriptor.label) of plugin '\(call.pluginId)' returned \(status); handlers return PB_OK or PB_PENDING")))
         }
-        handle.release()
+        return false
     }
 }
 

@@ -14,15 +14,22 @@ public final class PluginLoader: Sendable {
 
     public let cacheDirectory: String
     public let callDeadline: Duration
+    /// How long a plugin's init and describe together may take.
+    public let startupDeadline: Duration
     private let log: (@Sendable (LogRecord) -> Void)?
 
     /// - Parameters:
     ///   - cacheDirectory: where content-addressed copies go (created if missing).
     ///   - callDeadline: how long one call may take before its caller gets `.timedOut`.
+    ///   - startupDeadline: how long a plugin's init and describe together may take.
     ///   - log: receives log lines plugins write outside a call, tagged with the plugin id.
-    public init(cacheDirectory: String, callDeadline: Duration = .seconds(30), log: (@Sendable (LogRecord) -> Void)? = nil) {
+    public init(
+        cacheDirectory: String, callDeadline: Duration = .seconds(30), startupDeadline: Duration = .seconds(10),
+        log: (@Sendable (LogRecord) -> Void)? = nil
+    ) {
         self.cacheDirectory = cacheDirectory
         self.callDeadline = callDeadline
+        self.startupDeadline = startupDeadline
         self.log = log
     }
 
@@ -101,21 +108,21 @@ public final class PluginLoader: Sendable {
         // `open` checked that both exist.
         let (initialize, describe) = (plugin.entry.`init`!, plugin.entry.describe!)
         let host = HostTable.make(context: PluginHostContext(pluginId: pluginId, log: log))
-        var state: UnsafeMutableRawPointer?
-        let errorCapacity = 1024
-        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: errorCapacity)
-        errorBuffer.initialize(repeating: 0, count: errorCapacity)
-        defer { errorBuffer.deallocate() }
-        let initStatus = config.text.withCString { initialize(host, $0, &state, errorBuffer, errorCapacity) }
-        guard initStatus == 0 else {
-            errorBuffer[errorCapacity - 1] = 0
-            let message = String(cString: errorBuffer)
-            throw failure(.initFailed, "init of plugin '\(pluginId)' failed (status \(initStatus)): "
+        let registrar: Registrar
+        let describeStatus: Int32
+        let state: UnsafeMutableRawPointer?
+        switch PluginStartup.run(entry: entry, host: host, config: config.text, deadline: startupDeadline) {
+        case .initFailed(let status, let message):
+            throw failure(.initFailed, "init of plugin '\(pluginId)' failed (status \(status)): "
                 + (message.isEmpty ? "the plugin gave no message" : message))
+        case .timedOut(let stage):
+            throw failure(stage == "init" ? .initFailed : .invalidDescription,
+                "\(stage) of plugin '\(pluginId)' did not return within \(startupDeadline); it must not block (start background work on a thread of its own).")
+        case .noThread:
+            throw failure(.initFailed, "could not start a thread to initialize plugin '\(pluginId)'; the system is out of threads.")
+        case .described(let status, let collected, let pluginState):
+            (describeStatus, registrar, state) = (status, collected, pluginState)
         }
-
-        let registrar = Registrar()
-        let describeStatus = registrar.collect { describe(state, $0) }
         var problems = registrar.problems
         if describeStatus != 0 && problems.isEmpty { problems.append("describe returned \(describeStatus) (nonzero: refused)") }
         guard problems.isEmpty else {

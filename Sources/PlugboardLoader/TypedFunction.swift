@@ -11,6 +11,8 @@ public final class TypedFunction: @unchecked Sendable {
     public let signature: String
     let parameters: [(name: String, letter: SignatureLetter)]
     let returns: SignatureLetter
+    /// Each parameter name's UTF-8, for matching argument keys without making Strings.
+    let parameterKeys: [[UInt8]]
     private let function: @convention(c) () -> Void
     // Prepared once and read-only afterwards, so concurrent calls may share them. Never freed: the function's
     // library is never unloaded either.
@@ -48,6 +50,7 @@ public final class TypedFunction: @unchecked Sendable {
         }
         self.returns = returns
         self.parameters = Array(zip(parameterNames, letters))
+        self.parameterKeys = parameterNames.map { Array($0.utf8) }
         cif = .allocate(capacity: 1)
         argumentTypes = .allocate(capacity: max(letters.count, 1))
         for (index, letter) in letters.enumerated() { argumentTypes[index] = letter.ffiType }
@@ -79,41 +82,77 @@ public final class TypedFunction: @unchecked Sendable {
     }
 
     /// Validates and converts `arguments`, calls the function, and returns the CallToolResult bytes.
-    /// The hot path: arguments are scanned as raw member ranges (no JSONValue tree), slots live on the stack,
-    /// and the result is written straight to bytes.
+    /// The hot path: arguments are scanned as raw member ranges (no JSONValue tree, no allocation), slots live
+    /// on the stack, and the result is written straight to bytes. Unusual input takes the validating parser.
     public func call(arguments: RawJSON) -> Result<[UInt8], InvocationError> {
-        let members: [(key: String, range: Range<Int>)]
-        do {
-            guard let found = try JSONParser.members(ofObject: arguments.bytes) else {
-                return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' must be a JSON object"))
-            }
-            members = found
-        } catch {
-            return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' are not valid JSON: \(error)"))
-        }
-        return arguments.bytes.withUnsafeBufferPointer { bytes in
+        arguments.bytes.withUnsafeBufferPointer { bytes in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(parameters.count, 1)) { slots in
-                var strings: [UnsafeMutablePointer<CChar>] = []
-                defer { strings.forEach { free($0) } }
-                var given: UInt64 = 0  // bit i: parameter i was given (at most 64 parameters, checked at registration)
-                for member in members {
-                    guard let index = parameters.firstIndex(where: { $0.name == member.key }) else {
-                        return .failure(InvocationError(.invalidArguments, "unexpected argument '\(member.key)'; '\(name)' takes \(parameterList)"))
-                    }
-                    let letter = parameters[index].letter
-                    guard let slot = Self.convert(UnsafeBufferPointer(rebasing: bytes[member.range]), to: letter, strings: &strings) else {
-                        let value = (try? JSONParser.parse(Array(bytes[member.range]))) ?? .null
-                        return .failure(InvocationError(.invalidArguments,
-                            "argument '\(member.key)' of '\(name)' must be \(letter.expectation), got \(Self.describe(value))"))
-                    }
-                    slots[index] = slot
-                    given |= 1 << UInt64(index)
+                var binder = Binder(function: self, bytes: bytes, slots: slots.baseAddress!)
+                defer { binder.strings.forEach { free($0) } }
+                let fast = ArgumentScanner.scan(bytes) { key, value in
+                    binder.bind(key: UnsafeBufferPointer(rebasing: bytes[key]), value: value)
                 }
-                for (index, parameter) in parameters.enumerated() where given & (1 << UInt64(index)) == 0 {
+                if !fast {
+                    binder.strings.forEach { free($0) }
+                    binder = Binder(function: self, bytes: bytes, slots: slots.baseAddress!)
+                    do {
+                        guard let members = try JSONParser.members(ofObject: bytes) else {
+                            return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' must be a JSON object"))
+                        }
+                        for member in members {
+                            let key = Array(member.key.utf8)
+                            guard key.withUnsafeBufferPointer({ binder.bind(key: $0, value: member.range) }) else { break }
+                        }
+                    } catch {
+                        return .failure(InvocationError(.invalidArguments, "arguments of '\(name)' are not valid JSON: \(error)"))
+                    }
+                }
+                if let failure = binder.failure { return .failure(failure) }
+                for (index, parameter) in parameters.enumerated() where binder.given & (1 << UInt64(index)) == 0 {
                     return .failure(InvocationError(.invalidArguments, "missing argument '\(parameter.name)' (\(parameter.letter.expectation)) of '\(name)'"))
                 }
                 return Self.render(invokeRaw(slots.baseAddress!), as: returns, name: name)
             }
+        }
+    }
+
+    /// Puts each argument in its parameter's slot, remembering which were given and the first problem.
+    private struct Binder {
+        let function: TypedFunction
+        let bytes: UnsafeBufferPointer<UInt8>
+        let slots: UnsafeMutablePointer<UInt64>
+        var given: UInt64 = 0  // bit i: parameter i was given (at most 64 parameters, checked at registration)
+        var strings: [UnsafeMutablePointer<CChar>] = []
+        var failure: InvocationError?
+
+        init(function: TypedFunction, bytes: UnsafeBufferPointer<UInt8>, slots: UnsafeMutablePointer<UInt64>) {
+            self.function = function
+            self.bytes = bytes
+            self.slots = slots
+        }
+
+        /// False (stop) on a problem, recorded in `failure`.
+        mutating func bind(key: UnsafeBufferPointer<UInt8>, value: Range<Int>) -> Bool {
+            let name = function.name
+            guard let index = function.parameterKeys.firstIndex(where: { $0.elementsEqual(key) }) else {
+                failure = InvocationError(.invalidArguments,
+                    "unexpected argument '\(String(decoding: key, as: UTF8.self))'; '\(name)' takes \(function.parameterList)")
+                return false
+            }
+            let parameter = function.parameters[index]
+            guard given & (1 << UInt64(index)) == 0 else {
+                failure = InvocationError(.invalidArguments, "argument '\(parameter.name)' of '\(name)' is given twice")
+                return false
+            }
+            guard let slot = ArgumentConversion.convert(UnsafeBufferPointer(rebasing: bytes[value]), to: parameter.letter, strings: &strings) else {
+                let parsed = (try? JSONParser.parse(Array(bytes[value]))) ?? .null
+                failure = InvocationError(.invalidArguments,
+                    "argument '\(parameter.name)' of '\(name)' must be \(parameter.letter.expectation), got \(ArgumentConversion.describe(parsed))")
+                return false
+            }
+            slots[index] = slot
+            given |= 1 << UInt64(index)
+            return true
         }
     }
 
@@ -131,62 +170,13 @@ public final class TypedFunction: @unchecked Sendable {
 
     private static let limit = SignatureLetter.int64Limit
 
-    private var parameterList: String {
+    var parameterList: String {
         parameters.isEmpty ? "no arguments" : parameters.map(\.name).joined(separator: ", ")
     }
 
-    /// One argument's JSON bytes as the C value's bits, or nil if it does not fit the letter.
-    private static func convert(_ json: UnsafeBufferPointer<UInt8>, to letter: SignatureLetter, strings: inout [UnsafeMutablePointer<CChar>]) -> UInt64? {
-        guard let first = json.first else { return nil }
-        switch letter {
-        case .bool:
-            if json.elementsEqual("true".utf8) { return 1 }
-            if json.elementsEqual("false".utf8) { return 0 }
-            return nil
-        case .int32:
-            guard let number = integer(json), let narrow = Int32(exactly: number) else { return nil }
-            return UInt64(UInt32(bitPattern: narrow))
-        case .int64:
-            guard let number = integer(json), abs(number) <= limit else { return nil }
-            return UInt64(bitPattern: number)
-        case .double:
-            guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return nil }
-            // The range is a valid JSON number followed (in the buffer) by a delimiter, so strtod stops at its end.
-            let number = json.withMemoryRebound(to: CChar.self) { strtod($0.baseAddress!, nil) }
-            return number.isFinite ? number.bitPattern : nil
-        case .string:
-            guard first == UInt8(ascii: "\""), let text = (try? JSONParser.parse(Array(json)))?.stringValue,
-                  !text.utf8.contains(0), let copy = strdup(text) else { return nil }
-            strings.append(copy)
-            return UInt64(UInt(bitPattern: copy))
-        case .void:
-            return nil
-        }
-    }
 
-    /// A JSON number that is an exact integer (`3`, `-3`, `3.0`, `3e0`), as Int64.
-    private static func integer(_ json: UnsafeBufferPointer<UInt8>) -> Int64? {
-        var value: Int64 = 0
-        var negative = false
-        var plain = true
-        for (offset, byte) in json.enumerated() {
-            if offset == 0 && byte == UInt8(ascii: "-") { negative = true; continue }
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { plain = false; break }
-            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
-            guard !overflow1 && !overflow2 else { return nil }
-            value = sum
-        }
-        if plain { return negative ? -value : value }
-        guard let number = (try? JSONParser.parse(Array(json)))?.int64Value else { return nil }
-        return number
-    }
-
-    private static func describe(_ value: JSONValue) -> String {
-        if case .number(let literal) = value { return "the number \(literal)" }
-        if case .string(let text) = value, text.utf8.contains(0) { return "a string containing NUL" }
-        return value.typeDescription
-    }
+    private static let resultHead = Array(#"{"content":[{"type":"text","text":""#.utf8)
+    private static let resultMiddle = Array(#""}],"structuredContent":{"result":"#.utf8)
 
     /// `{"content":[{"type":"text","text":"3"}],"structuredContent":{"result":3}}`; void: `{"content":[]}`.
     static func render(_ bits: UInt64, as letter: SignatureLetter, name: String) -> Result<[UInt8], InvocationError> {
@@ -206,16 +196,20 @@ public final class TypedFunction: @unchecked Sendable {
             guard value.isFinite else {
                 return .failure(InvocationError(.failed, "'\(name)' returned \(value), which JSON cannot represent"))
             }
-            literal = JSONValue.literal(for: value)
+            // As JSONValue.literal(for:), without string interpolation (this is the hot path).
+            literal = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description
         case .string: return .failure(InvocationError(.internalError, "'\(name)' cannot return a string"))  // refused at registration
         }
         var out: [UInt8] = []
-        out.reserveCapacity(72 + 2 * literal.utf8.count)
-        out += #"{"content":[{"type":"text","text":""#.utf8
-        out += literal.utf8  // a number or boolean literal needs no escaping
-        out += #""}],"structuredContent":{"result":"#.utf8
-        out += literal.utf8
-        out += "}}".utf8
+        out.reserveCapacity(Self.resultHead.count + Self.resultMiddle.count + 2 + 2 * literal.utf8.count)
+        out += Self.resultHead
+        var text = literal
+        text.withUTF8 { digits in
+            out += digits  // a number or boolean literal needs no escaping
+            out += Self.resultMiddle
+            out += digits
+        }
+        out += [UInt8(ascii: "}"), UInt8(ascii: "}")]
         return .success(out)
     }
 }

@@ -2,6 +2,7 @@
  *   serial / parallel   sleep 100 ms and report the most calls seen inside at once (non-reentrant / REENTRANT)
  *   later               returns PENDING; another thread answers 50 ms later and completes
  *   echo                answers with its argument bytes (checks they arrive intact, NUL-terminated, with length)
+ *   sloppy, bad_status  misuse: complete twice and use the call afterwards; return an unknown status
  *   typed functions     one per signature letter */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -51,6 +52,33 @@ static int32_t later(pb_call *call, const pb_request *request) {
     return PB_PENDING;
 }
 
+/* Misuse the host survives: complete twice, and touch the call after completing it. */
+static void *answer_sloppily(void *call) {
+    pause_ms(20);
+    host->set_result(call, "\"first\"");
+    host->set_result(call, "\"second\"");
+    host->complete(call);
+    host->complete(call);
+    host->set_result(call, "\"late\"");
+    host->progress(call, 1, 1, "late");
+    host->log(host, call, PB_LOG_INFO, "late");
+    return NULL;
+}
+
+static int32_t sloppy(pb_call *call, const pb_request *request) {
+    (void)request;
+    pthread_t thread;
+    pthread_create(&thread, NULL, answer_sloppily, call);
+    pthread_detach(thread);
+    return PB_PENDING;
+}
+
+static int32_t bad_status(pb_call *call, const pb_request *request) {
+    (void)request;
+    host->set_result(call, "\"ignored\"");
+    return 7;
+}
+
 static int32_t echo(pb_call *call, const pb_request *request) {
     if (strlen(request->arguments) != request->arguments_len) {
         host->set_error(call, PB_ERROR_INTERNAL, "arguments_len does not match the NUL-terminated length");
@@ -89,6 +117,12 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     failures += registrar->add(registrar, &tool) != 0;
     tool.key = "echo";
     tool.handler = echo;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "sloppy";
+    tool.handler = sloppy;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "bad_status";
+    tool.handler = bad_status;
     failures += registrar->add(registrar, &tool) != 0;
 
     static const char *one[] = {"n"}, *two[] = {"a", "b"}, *text[] = {"s"};

@@ -7,7 +7,7 @@ import Testing
     let directory = TestSupport.temporaryDirectory("call-failures")
 
     @Test func handlerThatNeverAnswersTimesOutAndFreesTheCaller() async throws {
-        let file = try TestSupport.fixture("never_answers", into: directory)
+        let file = try await TestSupport.fixture("never_answers", into: directory)
         let provider = try TestSupport.loader(deadline: .milliseconds(300)).load(file: file)
         let clock = ContinuousClock()
         let start = clock.now
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func handlerThatAnswersNothingIsAnInternalError() async throws {
-        let file = try TestSupport.fixture("answers_nothing", into: directory)
+        let file = try await TestSupport.fixture("answers_nothing", into: directory)
         let provider = try TestSupport.loader().load(file: file)
         let error = try await provider.toolError("mute")
         #expect(error == InvocationError(.internalError,

@@ -19,7 +19,7 @@ import Testing
         let source = try #require(Self.firstCBlock(of: guide))
         let directory = TestSupport.temporaryDirectory("guide")
         try source.write(toFile: directory + "/hello.c", atomically: true, encoding: .utf8)
-        let library = try TestSupport.compile(directory + "/hello.c", into: directory)
+        let library = try await TestSupport.compile(directory + "/hello.c", into: directory)
 
         let provider = try TestSupport.loader().load(file: library)
         #expect(provider.info.id == "hello")
@@ -28,5 +28,21 @@ import Testing
         #expect(result.firstText == "Hello, Ada!")
         let error = try await provider.toolError("hello", "{}")
         #expect(error == InvocationError(.invalidArguments, "argument 'name' is required: a string"))
+    }
+
+    /// plugboard.pc gives the include flag that finds plugboard.h.
+    @Test func pkgConfigFileGivesTheHeaderPath() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["pkg-config", "--cflags", "plugboard"]
+        process.environment = ["PKG_CONFIG_PATH": TestSupport.repository + "/PluginSDK", "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardOutput = output
+        try await TestSupport.run(process)
+        let flags = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(process.terminationStatus == 0)
+        #expect(flags == "-I" + TestSupport.repository + "/PluginSDK/include")
+        #expect(FileManager.default.fileExists(atPath: String(flags.dropFirst(2)) + "/plugboard.h"))
     }
 }

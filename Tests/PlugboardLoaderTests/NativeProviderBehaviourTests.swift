@@ -1,6 +1,7 @@
 import PlugboardCore
 import PlugboardJSON
 import PlugboardLoader
+import Synchronization
 import Testing
 
 /// The call machinery, through a good fixture provider: serialization, reentrancy, PENDING + complete from
@@ -8,8 +9,8 @@ import Testing
 @Suite struct NativeProviderBehaviourTests {
     let provider: NativeProvider
 
-    init() throws {
-        let file = try TestSupport.fixture("behaviours", into: TestSupport.temporaryDirectory("behaviours"))
+    init() async throws {
+        let file = try await TestSupport.fixture("behaviours", into: TestSupport.temporaryDirectory("behaviours"))
         provider = try TestSupport.loader().load(file: file)
     }
 
@@ -36,6 +37,22 @@ import Testing
     @Test func pendingCompletedFromAnotherThread() async throws {
         let result = try await provider.callTool("later")
         #expect(result.firstText == "later")
+    }
+
+    @Test func firstAnswerCountsAndUseAfterCompleteIsIgnored() async throws {
+        let logs = Mutex<[LogRecord]>([])
+        let result = try await provider.callTool("sloppy", context: InvocationContext(log: { record in logs.withLock { $0.append(record) } }))
+        #expect(result.firstText == "first")
+        // The late calls came after `complete`: the pointer is no longer live, so nothing is forwarded.
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(logs.withLock { $0 }.isEmpty)
+        // And the host is still well: the provider answers the next call.
+        #expect(try await provider.callTool("later").firstText == "later")
+    }
+
+    @Test func unknownHandlerStatusIsAnInternalError() async throws {
+        #expect(try await provider.toolError("bad_status") == InvocationError(.internalError,
+            "tool 'bad_status' of plugin 'behaviours' returned 7; handlers return PB_OK or PB_PENDING"))
     }
 
     @Test func argumentBytesArriveVerbatimWithTheirLength() async throws {
@@ -97,5 +114,54 @@ import Testing
         #expect(negate.inputSchema?.text == #"{"type":"object","properties":{"n":{"type":"integer","minimum":-2147483648,"maximum":2147483647}},"required":["n"],"additionalProperties":false}"#)
         let touch = try #require(provider.components.first { $0.key == "touch" })
         #expect(touch.outputSchema == nil)
+    }
+}
+
+/// Typed-call argument shapes the fast scanner hands to the validating parser, and what both paths refuse.
+@Suite struct TypedArgumentShapeTests {
+    let provider: NativeProvider
+
+    init() throws {
+        provider = try TestSupport.loader().load(file: TestSupport.bundled("calculator"))
+    }
+
+    @Test func escapedKeysAndWhitespaceStillBind() async throws {
+        // "\u0061" is "a": the fast scan gives up on escaped keys and the parser decodes them.
+        let result = try await provider.callTool("add", "{ \"\\u0061\" : 1.5 ,\n \"b\":2 }")
+        #expect(result.firstText == "3.5")
+    }
+
+    @Test func nestedValueIsTheWrongType() async throws {
+        #expect(try await provider.toolError("add", #"{"a":{"x":1},"b":2}"#) == InvocationError(.invalidArguments,
+            "argument 'a' of 'add' must be a number, got an object"))
+    }
+
+    @Test func notAnObject() async throws {
+        #expect(try await provider.toolError("add", "[1,2]") == InvocationError(.invalidArguments,
+            "arguments of 'add' must be a JSON object"))
+    }
+
+    @Test func repeatedKeyIsRefused() async throws {
+        let error = try #require(try await provider.toolError("add", #"{"a":1,"a":2,"b":3}"#))
+        #expect(error.kind == .invalidArguments)
+        #expect(error.message == "argument 'a' of 'add' is given twice")
+    }
+
+    @Test func exponentIntegersAndNegativeZero() async throws {
+        #expect(try await provider.callTool("add", #"{"a":1e2,"b":-0.5}"#).firstText == "99.5")
+    }
+}
+
+/// Number arguments of typed functions read exactly as Swift's own `Double(String)` reads them, on the fast
+/// decimal path and on the strtod fallback alike (a + 0 returns a unchanged).
+@Suite struct TypedNumberReadingTests {
+    @Test(arguments: ["0.1", "-12.375", "0.30000000000000004", "3", "-0", "1e2", "2.5E-3", "123456789.123456789",
+                      "9007199254740993", "0.0000000000000000000000001", "1.7976931348623157e308", "4.9e-324"])
+    func readsLikeSwift(_ literal: String) async throws {
+        let provider = try TestSupport.loader().load(file: TestSupport.bundled("calculator"))
+        let result = try await provider.callTool("add", #"{"a":\#(literal),"b":0}"#)
+        let expected = try #require(Double(literal)) + 0
+        let text = try #require(result.firstText)
+        #expect(Double(text) == expected, "\(literal) read as \(text), expected \(expected)")
     }
 }

@@ -14,7 +14,7 @@ import Testing
     }
 
     /// Agrees with coreutils' sha256sum on a file whose length crosses block boundaries.
-    @Test func agreesWithSha256sum() throws {
+    @Test func agreesWithSha256sum() async throws {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let path = TestSupport.temporaryDirectory("sha") + "/data"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -23,9 +23,25 @@ import Testing
         process.arguments = ["sha256sum", path]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
+        try await TestSupport.run(process)
         let reference = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
         #expect(SHA256.hex(bytes) == String(reference))
+    }
+}
+
+@Suite struct SHA256StreamingTests {
+    /// Feeding the same bytes in uneven pieces (across block boundaries) gives the one-shot digest.
+    @Test func piecewiseEqualsOneShot() {
+        let bytes = (0..<777).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 1) }
+        var hasher = SHA256()
+        var start = 0
+        for size in [1, 63, 64, 65, 0, 127, 200, 256] {
+            let end = min(start + size, bytes.count)
+            hasher.update(bytes[start..<end])
+            start = end
+        }
+        hasher.update(bytes[start...])
+        let hex = hasher.finalize().map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        #expect(hex == SHA256.hex(bytes))
     }
 }

@@ -38,7 +38,8 @@ enum TestSupport {
 
     /// Builds `source` with the guide's one line, `cc -shared -fPIC -I PluginSDK/include x.c -o x.so`, run from
     /// the repository root, and returns the library's path.
-    static func compile(_ source: String, into directory: String, name: String? = nil) throws -> String {
+    /// Async, so a compile never blocks a thread of Swift's cooperative pool (tests run in parallel on it).
+    static func compile(_ source: String, into directory: String, name: String? = nil) async throws -> String {
         let output = directory + "/" + (name ?? URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent) + ".so"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -46,8 +47,7 @@ enum TestSupport {
         process.currentDirectoryURL = URL(fileURLWithPath: repository)
         let errors = Pipe()
         process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
+        try await run(process)
         guard process.terminationStatus == 0 else {
             let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw CompileError(description: "cc failed for \(source): \(text)")
@@ -55,8 +55,21 @@ enum TestSupport {
         return output
     }
 
-    static func fixture(_ name: String, into directory: String) throws -> String {
-        try compile(fixtures + "/\(name).c", into: directory)
+    static func fixture(_ name: String, into directory: String) async throws -> String {
+        try await compile(fixtures + "/\(name).c", into: directory)
+    }
+
+    /// Runs `process` to its end without blocking the calling thread.
+    static func run(_ process: Process) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
     }
 
     static func loader(deadline: Duration = .seconds(10)) -> PluginLoader {

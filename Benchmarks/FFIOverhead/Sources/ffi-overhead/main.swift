@@ -82,4 +82,12 @@ for _ in 0..<3 {
     bestInvoke = min(bestInvoke, (Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(invokeIterations))
 }
 print(String(format: "provider.invoke        %8.1f ns/call   (handler thread + deadline + typed call)", bestInvoke))
+
+/// Resident memory in MiB (/proc/self/statm: pages), to show per-call state does not pile up.
+func residentMiB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+}
+print(String(format: "resident after %d invokes: %.1f MiB", 3 * invokeIterations, residentMiB()))
 print("(checksum \(s1 + s2 + s3))")
