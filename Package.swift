@@ -60,6 +60,8 @@ let package = Package(
             name: "plugboard",
             dependencies: [
                 "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost",
+                "PlugboardSandbox",  // teams (issue 8): team providers run in sandboxed workers
+                .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,7 +75,7 @@ let package = Package(
             name: "PlugboardCoreTests", dependencies: ["PlugboardCore"],
             exclude: ["PORTED.md"],  // the list of FastMCP behaviours ported, not a resource
             swiftSettings: strict),
-    ] + sdkTargets + sandboxTargets
+    ] + sdkTargets + sandboxTargets + teamsTargets
 )
 
 // MARK: - PluginSDK, native loader and bundled providers (issue 3, branch `sdk`)
@@ -122,4 +124,11 @@ var sandboxTargets: [Target] { [
     // A sandboxed call against the same call in process; run in release beside a release worker (docs/SANDBOX.md).
     .executableTarget(name: "sandbox-overhead", dependencies: ["PlugboardSandbox", "PlugboardLoader"], path: "Benchmarks/sandbox-overhead",
                       swiftSettings: strict),
+] }
+
+// MARK: - Multi-team hosting (issue 8, branch `teams`)
+
+var teamsTargets: [Target] { [
+    // Tokens, visibility, quotas and the audit trail, against the real `plugboard serve --http` with sandboxed teams.
+    .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON"], swiftSettings: strict),
 ] }

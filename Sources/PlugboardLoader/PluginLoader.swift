@@ -105,8 +105,7 @@ public final class PluginLoader: Sendable {
             PluginLoadError(file: plugin.file, stage: stage, detail: detail)
         }
         let (file, pluginId, pluginVersion, digest) = (plugin.file, plugin.id, plugin.version, plugin.digest)
-        // `open` checked that both exist.
-        let (initialize, describe) = (plugin.entry.`init`!, plugin.entry.describe!)
+        let entry = plugin.entry  // `open` checked that init and describe exist
         let host = HostTable.make(context: PluginHostContext(pluginId: pluginId, log: log))
         let registrar: Registrar
         let describeStatus: Int32
