@@ -55,7 +55,7 @@ struct TeamDeployment: Sendable {
         return deployment
     }
 
-    func writeConfig(betaMounts: String? = nil) throws {
+    func writeConfig(betaMounts: String? = nil, stdioTeam: String? = nil) throws {
         let products = BuildProducts.directory
         let config = """
         {
@@ -80,6 +80,7 @@ struct TeamDeployment: Sendable {
               "tokens": [ \(gamma.entry()) ],
               "quotas": { "calls_per_second": 2 } }
           ],
+          "transports": { "stdio": { "surface": "mcp"\(stdioTeam.map { #", "team": "\#($0)""# } ?? "") } },
           "audit": { "file": "audit.log" }
         }
         """
