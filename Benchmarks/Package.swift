@@ -36,3 +36,17 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: - Typed plugin calls through libffi vs a direct C call (issue 3, branch `sdk`)
+// `swift build -c release --product calculator` at the repository root, then here:
+// `swift run -c release FFIOverhead ../.build/release/libcalculator.so`
+package.targets += [
+    // The baseline: the same `a + b` as the calculator's typed `add`, in a C module of its own so the optimizer
+    // cannot inline it into the measuring loop.
+    .target(name: "FFIDirectFunctions"),
+    .executableTarget(
+        name: "FFIOverhead",
+        dependencies: ["FFIDirectFunctions", .product(name: "PlugboardLoader", package: "Plugboard")],
+        swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+]

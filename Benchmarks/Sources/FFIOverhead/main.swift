@@ -1,15 +1,15 @@
-// Measures, per call (best of several runs of many calls each, release build):
+// Run: see the FFIOverhead block in Benchmarks/Package.swift. Measures, per call (best of several runs of many calls each, release build):
 //   direct       a C function `double add(double, double)` called through a function pointer
 //   ffi          the same through the loader's prepared libffi call interface (TypedFunction.invokeRaw)
 //   typed call   the whole typed tool call: JSON arguments parsed and validated, libffi call, result rendered
 //   invoke       NativeProvider.invoke of that tool, as the MCP layer calls it (thread hop, deadline)
 // and prints the overheads over the direct call.
-import DirectFunctions
+import FFIDirectFunctions
 import Foundation
 import PlugboardJSON
 @_spi(Benchmarks) import PlugboardLoader
 
-let library = CommandLine.arguments.dropFirst().first ?? "../../.build/release/libcalculator.so"
+let library = CommandLine.arguments.dropFirst().first ?? "../.build/release/libcalculator.so"
 let iterations = 200_000
 let runs = 7
 
