@@ -11,7 +11,7 @@ import PlugboardJSON
 import PlugboardLoader
 import PlugboardSandbox
 
-let calls = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
+let calls = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 60_000 : 60_000
 let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
 let library = products + "/libcalculator.so"
 let invocation = Invocation(kind: .tool, key: "add", version: nil, arguments: RawJSON(trusted: Array("{\"a\": 2, \"b\": 40}".utf8)))
@@ -42,12 +42,22 @@ func summary(_ name: String, _ sorted: [Double]) {
 
 let loader = PluginLoader(cacheDirectory: NSTemporaryDirectory() + "plugboard-bench-cache")
 let native = try loader.load(file: library)
+// Starting a worker (spawn, sandbox, load, handshake), as a restart costs it: the median of 20.
+var launches: [Double] = []
+for _ in 0..<20 {
+    let started = ContinuousClock.now
+    let provider = try await WorkerProvider.launch(file: library)
+    let elapsed = ContinuousClock.now - started
+    launches.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+    provider.shutdown()
+}
+print(String(format: "worker start: median %.1f ms of 20", launches.sorted()[10]))
 let worker = try await WorkerProvider.launch(file: library)
 defer { worker.shutdown() }
 
 // Rounds alternate between the two, so a change in the machine's load (other builds) hits both alike; the
 // figure is the median over rounds of the difference of the rounds' medians.
-let rounds = 10
+let rounds = 20
 var all: (native: [Double], sandboxed: [Double]) = ([], [])
 var differences: [Double] = []
 for _ in 0..<rounds {

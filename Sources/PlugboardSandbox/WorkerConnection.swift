@@ -49,7 +49,13 @@ final class WorkerConnection: Sendable {
 
     /// Starts the threads that read the worker's frames and its stdout/stderr.
     func startReading() {
-        _ = BackgroundThread.spawn { [self] in readFrames() }
+        guard BackgroundThread.spawn({ [self] in readFrames() }) else {
+            // Unread, the worker could never answer: end it (the next call starts another).
+            let reason = WorkerDeath.protocolViolation("the host could not start a thread to read it")
+            kill(because: reason)
+            state.withLock { $0.death = reason }
+            return
+        }
         _ = BackgroundThread.spawn { [self] in
             OutputForwarder.forward(descriptor: process.outputDescriptor, logger: "\(providerId)/output", log: log)
         }

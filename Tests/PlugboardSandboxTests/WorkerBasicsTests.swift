@@ -154,6 +154,19 @@ extension SandboxTests {
             #expect(components.contains { $0.kind == .tool && $0.key == "reindex" })
         }
 
+        @Test("inspecting a plugin that crashes in init fails with the crash, not with the host")
+        func crashAtInit() async throws {
+            let file = try Sandboxed.fixture("crash_at_init")
+            do {
+                _ = try await SandboxedInspection.describe(file: file, policy: Sandboxed.policy())
+                Issue.record("a plugin that crashes in init was inspected")
+            } catch {
+                #expect(error.provider == file)
+                #expect(error.description.contains("the worker ended before its ready message"), "\(error)")
+                #expect(error.description.contains("SIGSEGV"), "\(error)")
+            }
+        }
+
         @Test("a file that is no provider fails to launch with the loader's message and the worker's fate")
         func loadFailure() async throws {
             let text = NSTemporaryDirectory() + "not-a-plugin-\(getpid()).so"
