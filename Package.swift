@@ -130,5 +130,5 @@ var sandboxTargets: [Target] { [
 
 var teamsTargets: [Target] { [
     // Tokens, visibility, quotas and the audit trail, against the real `plugboard serve --http` with sandboxed teams.
-    .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON"], swiftSettings: strict),
+    .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON", "PlugboardMCP"], swiftSettings: strict),
 ] }

@@ -41,17 +41,15 @@ public final class QuotaGate: Sendable {
 
     /// Admits one call, or says which quota refuses it. An admitted call must be `release`d.
     public func admit(now: ContinuousClock.Instant = .now) -> Refusal? {
-        if limits.callsPerSecond != nil, let wait = bucket.withLock({ $0.take(now: now) }) {
-            return Refusal(quota: "calls_per_second", limit: Self.format(limits.callsPerSecond!), retryAfter: wait)
+        // The place first: a call refused for concurrency must not spend a rate token.
+        let running = inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
+        if let maximum = limits.maxConcurrentCalls, running >= maximum {
+            inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
+            return Refusal(quota: "max_concurrent_calls", limit: String(maximum), retryAfter: nil)
         }
-        if let maximum = limits.maxConcurrentCalls {
-            let running = inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
-            if running >= maximum {
-                inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
-                return Refusal(quota: "max_concurrent_calls", limit: String(maximum), retryAfter: nil)
-            }
-        } else {
-            inFlight.wrappingAdd(1, ordering: .relaxed)
+        if let rate = limits.callsPerSecond, let wait = bucket.withLock({ $0.take(now: now) }) {
+            inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
+            return Refusal(quota: "calls_per_second", limit: Self.format(rate), retryAfter: wait)
         }
         return nil
     }
