@@ -39,3 +39,38 @@ struct StdioPrincipalTests {
             && names.contains("gamma_fine") && names.contains("hello_greet"))
     }
 }
+
+@Suite("plugboard list and validate with teams", .timeLimit(.minutes(2)))
+struct TeamCommandTests {
+    @Test("list --team shows that team's view; list alone the operator's; an unknown team is named")
+    func listTeam() async throws {
+        let deployment = try await TeamDeployment.make()
+        let beta = try await CommandRun.run(BuildProducts.plugboard, ["list", "--config", deployment.configPath, "--team", "beta", "--json"],
+                                            in: deployment.directory)
+        #expect(beta.status == 0, "\(beta.stderr)")
+        let rows = try #require(try JSONParser.parse(beta.stdout).arrayValue)
+        let identities = Set(rows.compactMap { $0["identity"]?.stringValue })
+        #expect(identities.contains("beta_add_note") && identities.contains("hello_greet"))
+        #expect(!identities.contains { $0.hasPrefix("alpha") || $0.hasPrefix("gamma") || $0.hasPrefix("ops") })
+        let everything = try await CommandRun.run(BuildProducts.plugboard, ["list", "--config", deployment.configPath, "--json"],
+                                                  in: deployment.directory)
+        let all = Set(try #require(try JSONParser.parse(everything.stdout).arrayValue).compactMap { $0["identity"]?.stringValue })
+        #expect(all.isSuperset(of: identities) && all.contains("alpha_add") && all.contains("ops_reindex"))
+        let unknown = try await CommandRun.run(BuildProducts.plugboard, ["list", "--config", deployment.configPath, "--team", "delta"],
+                                               in: deployment.directory)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown team 'delta'") && unknown.stderr.contains("alpha, beta, gamma"))
+    }
+
+    @Test("validate checks team mounts and names the teams")
+    func validate() async throws {
+        let deployment = try await TeamDeployment.make()
+        let good = try await CommandRun.run(BuildProducts.plugboard, ["validate", "--config", deployment.configPath], in: deployment.directory)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("teams alpha, beta, gamma"))
+        try deployment.writeConfig(betaMounts: #"[ { "namespace": "beta", "file": "missing.so" } ]"#)
+        let bad = try await CommandRun.run(BuildProducts.plugboard, ["validate", "--config", deployment.configPath], in: deployment.directory)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("$.teams[1].mounts[0].file"))
+    }
+}
