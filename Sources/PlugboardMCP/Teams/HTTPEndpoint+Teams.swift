@@ -8,6 +8,17 @@ extension RPCError {
     public static let unauthorizedCode = -32041
 }
 
+extension HTTPTransport {
+    /// A quota refusal is answered after a short hold. A client that waits for each answer (any HTTP/1.1
+    /// connection) can then send at most a few refused requests a second per connection, so a team flooding past
+    /// its quota costs the server little CPU and cannot slow other teams with refusals. The hold is a suspended
+    /// task, not a thread.
+    func holdRefusal() async {
+        guard refusalHold > .zero else { return }
+        try? await Task.sleep(for: refusalHold)
+    }
+}
+
 /// Multi-team hosting on the HTTP transport: bearer authentication, 401 and 429 answers.
 extension HTTPEndpoint {
     static let wwwAuthenticate = HTTPField.Name("WWW-Authenticate")!

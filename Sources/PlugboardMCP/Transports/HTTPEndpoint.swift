@@ -119,7 +119,10 @@ struct HTTPEndpoint: Sendable {
                         extraHeaders: HTTPFields, size: Int) async -> Response {
         // A team's quotas (MCPServer+Quota.swift): refused before any work, released when the reply is ready.
         let admission = server.admit(message, session: session, requestBytes: size)
-        if case .refused(let reply, let retryAfter) = admission { return Self.tooManyRequests(reply, retryAfter: retryAfter) }
+        if case .refused(let reply, let retryAfter) = admission {
+            await transport.holdRefusal()  // HTTPEndpoint+Teams.swift: a flooding connection is slowed, not served
+            return Self.tooManyRequests(reply, retryAfter: retryAfter)
+        }
         let canStream = streaming && ["tools/call", "prompts/get", "resources/read"].contains(message.method)
             && (request.headers[.accept]?.contains("text/event-stream") ?? false)
         if !canStream {

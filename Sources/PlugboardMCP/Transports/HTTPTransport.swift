@@ -19,11 +19,14 @@ public struct HTTPTransport: Sendable {
     let keepAliveInterval: Duration
     /// Bearer authentication for multi-team hosting; nil: open, as without teams.
     let authenticator: (any BearerAuthenticator)?
+    /// How long a quota refusal is held before it is sent (HTTPEndpoint+Teams.swift).
+    let refusalHold: Duration
 
     public init(server: MCPServer, host: String, port: Int, logger: Logger,
                 sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15),
-                authenticator: (any BearerAuthenticator)? = nil) {
+                authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100)) {
         self.authenticator = authenticator
+        self.refusalHold = refusalHold
         self.server = server
         self.host = host
         self.port = port
