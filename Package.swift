@@ -22,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // --- end MCP server ---
+        // --- interop tests (issue 4 item 7): the official Swift SDK client, test-only ---
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),  // the SDK's stdio file descriptors
+        // --- end interop tests ---
     ],
     targets: [
         // JSON values, a strict parser with limits, a writer and raw-byte scanning. No dependencies.
@@ -75,6 +79,20 @@ let package = Package(
             name: "PlugboardCoreTests", dependencies: ["PlugboardCore"],
             exclude: ["PORTED.md"],  // the list of FastMCP behaviours ported, not a resource
             swiftSettings: strict),
+
+        // --- interop tests (issue 4 item 7) ---
+        // Drives the real `plugboard` executable with clients nobody here wrote: the Python `mcp` and `fastmcp`
+        // clients (scripts in Tests/Interop, run from <package root>/.venv made by scripts/bootstrap) and the
+        // official Swift SDK client.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "PlugboardJSON", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/InteropTests",
+            swiftSettings: strict),
+        // --- end interop tests ---
     ] + sdkTargets + sandboxTargets + teamsTargets
 )
 

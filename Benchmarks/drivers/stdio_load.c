@@ -162,7 +162,7 @@ int main(int argc, char **argv) {
             }
         }
         struct pollfd fds[2] = {{rfd, POLLIN, 0}, {wfd, out_len ? POLLOUT : 0, 0}};
-        if (poll(fds, 2, 30000) <= 0) { fprintf(stderr, "stdio_load: server silent for 30 s (done %ld of %ld)\n", done, all); kill(pid, SIGKILL); return 1; }
+        if (poll(fds, 2, 120000) <= 0) { fprintf(stderr, "stdio_load: server silent for 120 s (done %ld of %ld)\n", done, all); kill(pid, SIGKILL); return 1; }
         if (out_len && (fds[1].revents & (POLLOUT | POLLERR))) {
             ssize_t n = write(wfd, out_buf, out_len);
             if (n < 0 && errno != EAGAIN) die("write to server");

@@ -14,6 +14,16 @@ def build(catalog: str | None) -> FastMCP:
         """Add two numbers."""
         return a + b
 
+    @root.tool(name="calculate", version="1.0")
+    def calculate_v1(a: float, b: float, op: str) -> float:
+        """Arithmetic on two numbers."""
+        return {"add": a + b, "sub": a - b, "mul": a * b}.get(op, a / b if b else float("nan"))
+
+    @root.tool(name="calculate", version="2.0")
+    def calculate_v2(a: float, b: float, op: str, precision: int = 6) -> float:
+        """Arithmetic on two numbers, rounded."""
+        return round(calculate_v1(a, b, op), precision)
+
     if catalog:
         tools, versions, namespaces = (int(x) for x in catalog.split("x"))
         per_namespace = tools // namespaces

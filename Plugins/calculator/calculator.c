@@ -75,6 +75,13 @@ static int32_t calculate_v2(pb_call *call, const pb_request *request) {
     if (!compute(call, a, b, op, &result)) return PB_OK;
     char text[64], json[256];
     snprintf(text, sizeof text, "%.*f", (int)precision, result);
+    /* Rounded to `precision` digits, written without trailing zeros: 42, not 42.000000. */
+    if (strchr(text, '.')) {
+        char *end = text + strlen(text) - 1;
+        while (*end == '0') *end-- = '\0';
+        if (*end == '.') *end = '\0';
+    }
+    if (strcmp(text, "-0") == 0) strcpy(text, "0");
     snprintf(json, sizeof json,
              "{\"content\":[{\"type\":\"text\",\"text\":\"%s\"}],\"structuredContent\":{\"result\":%s,\"precision\":%d}}",
              text, text, (int)precision);

@@ -62,12 +62,12 @@ enum ListRenderer {
             out.append(UInt8(ascii: "]"))
         }
         object.key("_meta", &out)
-        meta(tags: shown.descriptor.tags, version: shown.invocation.version, versions: identity.availableVersions, into: &out)
+        meta(tags: shown.descriptor.tags, version: shown.version, candidates: identity.candidates, into: &out)
         object.close(&out)
     }
 
     /// `{"fastmcp":{"tags":[sorted],"version":V,"versions":[highest first]}}`, versions only when versioned.
-    static func meta(tags: [String], version: Version?, versions: [String], into out: inout [UInt8]) {
+    static func meta(tags: [String], version: Version?, candidates: [Candidate], into out: inout [UInt8]) {
         out.append(contentsOf: metaOpening)
         let sortedTags = tags.count < 2 ? tags : Set(tags).sorted(by: codePointsPrecede)
         for (offset, tag) in sortedTags.enumerated() {
@@ -79,8 +79,12 @@ enum ListRenderer {
             out.append(contentsOf: versionKey)
             JSONWriter.appendString(version.raw, to: &out)
             out.append(contentsOf: versionsKey)
-            for (offset, raw) in versions.enumerated() where offset == 0 || !versions[..<offset].contains(raw) {
-                if offset > 0 { out.append(UInt8(ascii: ",")) }
+            // Candidates hold one registration per raw version, highest first, so there is nothing to dedupe.
+            var first = true
+            for candidate in candidates {
+                guard let raw = candidate.version?.raw else { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 JSONWriter.appendString(raw, to: &out)
             }
             out.append(UInt8(ascii: "]"))

@@ -27,12 +27,13 @@ final class RoutedIdentity: Sendable {
     /// Registered raw version -> the candidate a request pinning that spelling gets (the first order-equal one).
     /// Only for identities with many versions; a short list is scanned faster than a string is hashed.
     let byRawVersion: [String: Int]?
-    /// Same as `byRawVersion`, as a list parallel to `candidates`.
-    let pinTarget: [Int]
+    /// Same as `byRawVersion`, as a list parallel to `candidates`; nil when every candidate is its own target
+    /// (no two spellings of one version, the usual case).
+    let pinTarget: [Int]?
     /// The first unversioned candidate, which answers any version no versioned candidate matches.
     let unversioned: Int?
-    /// The versions a listing shows and an error offers, highest first.
-    let availableVersions: [String]
+    /// The versions a listing shows and an error offers, highest first (candidates hold one per raw version).
+    var availableVersions: [String] { candidates.compactMap { $0.version?.raw } }
     /// The exposed template, for resource templates.
     let template: URITemplate?
 
@@ -41,37 +42,30 @@ final class RoutedIdentity: Sendable {
         self.exposedKey = exposedKey
         self.candidates = candidates
         var unversioned: Int?
-        var available: [String] = []
-        var pinTarget: [Int] = []
-        available.reserveCapacity(candidates.count)
-        pinTarget.reserveCapacity(candidates.count)
+        var pinTarget: [Int]?
         for (index, candidate) in candidates.enumerated() {
             guard let version = candidate.version else {
                 if unversioned == nil { unversioned = index }
-                pinTarget.append(index)
                 continue
             }
-            available.append(version.raw)
             // Candidates are best first, so the first order-equal one is the highest-sorting spelling.
-            var target = index
             for earlier in 0..<index where candidates[earlier].version?.orderEquals(version) ?? false {
-                target = earlier
+                if pinTarget == nil { pinTarget = Array(candidates.indices) }
+                pinTarget?[index] = earlier
                 break
             }
-            pinTarget.append(target)
         }
         self.pinTarget = pinTarget
         if candidates.count > Self.scanLimit {
             var byRaw: [String: Int] = [:]
             for (index, candidate) in candidates.enumerated() {
-                if let raw = candidate.version?.raw, byRaw[raw] == nil { byRaw[raw] = pinTarget[index] }
+                if let raw = candidate.version?.raw { byRaw[raw] = pinTarget?[index] ?? index }
             }
             self.byRawVersion = byRaw
         } else {
             self.byRawVersion = nil
         }
         self.unversioned = unversioned
-        self.availableVersions = available
         self.template = kind == .resourceTemplate ? try? URITemplate(exposedKey) : nil
     }
 
@@ -85,7 +79,7 @@ final class RoutedIdentity: Sendable {
             if let index = byRawVersion[requested] { return .success(candidates[index]) }
         } else {
             for (index, candidate) in candidates.enumerated() where candidate.version?.raw == requested {
-                return .success(candidates[pinTarget[index]])
+                return .success(candidates[pinTarget?[index] ?? index])
             }
         }
         // Another spelling (`v1` for `1.0`): parse it and compare positions in the ordering.

@@ -164,6 +164,7 @@ struct RoutingTableCompiler {
     /// unversioned) that an earlier-mounted provider already serves is dropped with a warning; so is a
     /// spelling that an order-equal, higher-sorting spelling makes unreachable.
     static func order(_ candidates: [Candidate]) -> ([Candidate], [RoutingWarning]) {
+        if candidates.count == 1 { return (candidates, []) }
         let sorted = candidates.sorted { a, b in
             switch (a.version, b.version) {
             case (let x?, let y?):

@@ -105,12 +105,11 @@ public final class PluginLoader: Sendable {
             PluginLoadError(file: plugin.file, stage: stage, detail: detail)
         }
         let (file, pluginId, pluginVersion, digest) = (plugin.file, plugin.id, plugin.version, plugin.digest)
-        let entry = plugin.entry  // `open` checked that init and describe exist
         let host = HostTable.make(context: PluginHostContext(pluginId: pluginId, log: log))
         let registrar: Registrar
         let describeStatus: Int32
         let state: UnsafeMutableRawPointer?
-        switch PluginStartup.run(entry: entry, host: host, config: config.text, deadline: startupDeadline) {
+        switch PluginStartup.run(entry: plugin.entry, host: host, config: config.text, deadline: startupDeadline) {
         case .initFailed(let status, let message):
             throw failure(.initFailed, "init of plugin '\(pluginId)' failed (status \(status)): "
                 + (message.isEmpty ? "the plugin gave no message" : message))

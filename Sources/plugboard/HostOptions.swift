@@ -7,8 +7,21 @@ import PlugboardLoader
 
 /// `--config`, shared by every command that needs the configured host.
 struct HostOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The runtime configuration.", completion: .file(extensions: ["json"]))
-    var config = "runtime.json"
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "The runtime configuration (default: $PLUGBOARD_CONFIG, else ./runtime.json, else the built-in default: the bundled providers as math, notes and hello on /mcp, /v1/mcp and /v2/mcp).",
+        valueName: "path"), completion: .file(extensions: ["json"]))
+    var config: String?
+
+    /// The file the configuration comes from, or nil for the built-in default. MCP clients start stdio servers
+    /// from any working directory, so a missing ./runtime.json is not an error unless a file was named.
+    var configFile: String? {
+        if let config { return config }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["PLUGBOARD_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return FileManager.default.fileExists(atPath: "runtime.json") ? "runtime.json" : nil
+    }
+
+    /// How messages name the configuration.
+    var configName: String { configFile ?? "the built-in default configuration" }
 
     /// The directory holding the bundled providers: the running executable's, where `swift build` puts them.
     static var bundledDirectory: String {
@@ -24,11 +37,23 @@ struct HostOptions: ParsableArguments {
     }
 
     func loadConfig() throws -> RuntimeConfig {
+        guard let file = configFile else { return Self.builtInDefault }
         do {
-            return try RuntimeConfigDecoder.load(file: config, bundledDirectory: Self.bundledDirectory)
+            return try RuntimeConfigDecoder.load(file: file, bundledDirectory: Self.bundledDirectory)
         } catch {
             throw CommandFailure(error.description)
         }
+    }
+
+    /// The shipped runtime.json without its drop-in directory: the bundled providers on three surfaces.
+    static var builtInDefault: RuntimeConfig {
+        let two = try! Version("2.0")
+        return RuntimeConfig(
+            pluginDirectories: [.init(path: bundledDirectory)],
+            mounts: [.init(namespace: "math", source: .pluginID("calculator")), .init(namespace: "notes", source: .pluginID("notes")),
+                     .init(namespace: "hello", source: .pluginID("greeter"))],
+            surfaces: [.init(name: "mcp", path: "/mcp"), .init(name: "v1", path: "/v1/mcp", filter: .init(lt: two)),
+                       .init(name: "v2", path: "/v2/mcp", filter: .init(gte: two))])
     }
 
     static func factory(log: (@Sendable (LogRecord) -> Void)? = nil) -> LoaderProviderFactory {

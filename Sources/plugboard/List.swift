@@ -31,13 +31,13 @@ struct List: ParsableCommand {
         var store = host.store
         if let team {
             guard let teamStore = host.teamStores[team] else {
-                throw CommandFailure("unknown team '\(team)'; \(options.config) declares: "
+                throw CommandFailure("unknown team '\(team)'; \(options.configName) declares: "
                     + (config.teams.isEmpty ? "no teams" : config.teams.map(\.name).joined(separator: ", ")))
             }
             store = teamStore
         }
         guard let table = store.table(forSurface: surface) else {
-            throw CommandFailure("unknown surface '\(surface)'; \(options.config) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
+            throw CommandFailure("unknown surface '\(surface)'; \(options.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
         let rows = Self.rows(of: table)
         if json {

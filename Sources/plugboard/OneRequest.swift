@@ -22,7 +22,7 @@ enum OneRequest {
     static func run(method: String, target: (key: String, value: String), arguments: String?, options: RequestOptions) async throws {
         let (config, host) = try options.host.makeHost()
         guard host.store.table(forSurface: options.surface) != nil else {
-            throw CommandFailure("unknown surface '\(options.surface)'; \(options.host.config) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
+            throw CommandFailure("unknown surface '\(options.surface)'; \(options.host.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
         if let arguments {
             do { _ = try JSONParser.parse(arguments) } catch {

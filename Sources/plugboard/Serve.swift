@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
         if let pageSize { config.transports.limits.listPageSize = pageSize }
         let stdioSurface = surface ?? config.transports.stdio.surface
         guard config.surfaces.contains(where: { $0.name == stdioSurface }) || !stdio else {
-            throw CommandFailure("unknown surface '\(stdioSurface)'; \(options.config) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
+            throw CommandFailure("unknown surface '\(stdioSurface)'; \(options.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
         let builtins = diagnostics ? [MountNode(namespace: "diag", providers: [DiagnosticsProvider()])] : []
         let teams = try TeamServing(config: config, logger: logger)  // Teams/TeamServing.swift
@@ -80,11 +80,14 @@ struct Serve: AsyncParsableCommand {
         }
         host.startWatching()
         let access = teams.access(host: host)
-        let reloader = ConfigReloader(file: options.config, host: host, logger: logger) { [authenticator = access.authenticator] config in
-            authenticator?.update(config.teams)  // new and revoked tokens apply at once
+        let reloader = options.configFile.map { file in
+            ConfigReloader(file: file, host: host, logger: logger) { [authenticator = access.authenticator] config in
+                authenticator?.update(config.teams)  // new and revoked tokens apply at once
+            }
         }
 
         let address = http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: config.transports.http.host, port: config.transports.http.port)
+        logger.info("configuration: \(options.configName)")
         StandardError.write(StartupSummary(config: config, host: host, stdioSurface: stdio ? stdioSurface : nil,
                                            httpAddress: stdio ? nil : address).text)
         let server = MCPServer(store: host.store, configuration: .init(limits: JSONParser.Limits(
@@ -97,7 +100,7 @@ struct Serve: AsyncParsableCommand {
                                     sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
                                     authenticator: access.authenticator).run()
         }
-        reloader.stop()
+        reloader?.stop()
         host.stopWatching()
         teams.close()
     }

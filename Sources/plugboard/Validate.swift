@@ -18,6 +18,9 @@ struct Validate: ParsableCommand {
     @OptionGroup var options: HostOptions
 
     func run() throws {
+        guard options.configFile != nil else {
+            throw CommandFailure("no configuration to validate: pass --config PATH, set PLUGBOARD_CONFIG, or run where runtime.json is")
+        }
         let config = try options.loadConfig()
         let factory = HostOptions.factory()
         var problems: [String] = []
@@ -45,10 +48,10 @@ struct Validate: ParsableCommand {
         // Team mounts (by reference they moved here from $.mounts; the paths name where they are now).
         for (index, team) in config.teams.enumerated() { check(team.mounts, at: "$.teams[\(index)].mounts") }
         guard problems.isEmpty else {
-            throw CommandFailure("\(options.config) has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+            throw CommandFailure("\(options.configName) has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
                 + problems.map { "  \($0)" }.joined(separator: "\n"))
         }
-        print("\(options.config) is valid: \(config.mounts.count) mount\(config.mounts.count == 1 ? "" : "s"), "
+        print("\(options.configName) is valid: \(config.mounts.count) mount\(config.mounts.count == 1 ? "" : "s"), "
             + "\(plugins.count) provider file\(plugins.count == 1 ? "" : "s") (\(ids.sorted().joined(separator: ", "))), "
             + "surfaces \(config.surfaces.map { "\($0.name) at \($0.path)" }.joined(separator: ", "))"
             + (config.teams.isEmpty ? "" : ", teams \(config.teams.map(\.name).joined(separator: ", "))"))

@@ -8,6 +8,7 @@
  *   fork_bomb      forks (at most 64 times; children exit at once) and reports how many forks succeeded
  *   fd_leak        duplicates descriptors until the system refuses, never closes them
  *   chatter        writes to stdout and stderr, then answers "chatted"
+ *   flood          writes 4 MiB of lines to stdout, then answers "flooded"
  *   oversized      answers with a string of {"bytes": N} bytes
  *   open_socket    creates a TCP socket
  *   exec_shell     runs /bin/sh with execl
@@ -111,6 +112,17 @@ static int32_t chatter(pb_call *call, const pb_request *request) {
     fflush(stdout);
     fprintf(stderr, "hello from the plugin on stderr\n");
     host->set_result(call, "\"chatted\"");
+    return PB_OK;
+}
+
+static int32_t flood(pb_call *call, const pb_request *request) {
+    (void)request;
+    char line[1024];
+    memset(line, 'f', sizeof line - 1);
+    line[sizeof line - 1] = '\n';
+    for (int i = 0; i < 4096; i++) fwrite(line, 1, sizeof line, stdout);
+    fflush(stdout);
+    host->set_result(call, "\"flooded\"");
     return PB_OK;
 }
 
@@ -225,7 +237,7 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     static const struct { const char *name; pb_handler handler; } tools[] = {
         {"segfault", segfault}, {"abort", do_abort}, {"spin", spin}, {"polite_spin", polite_spin},
         {"cpu_burn", cpu_burn}, {"memory_bomb", memory_bomb}, {"fork_bomb", fork_bomb}, {"fd_leak", fd_leak},
-        {"chatter", chatter}, {"oversized", oversized}, {"open_socket", open_socket}, {"exec_shell", exec_shell},
+        {"chatter", chatter}, {"flood", flood}, {"oversized", oversized}, {"open_socket", open_socket}, {"exec_shell", exec_shell},
         {"read_file", read_file}, {"write_file", write_file}, {"signal_host", signal_host}, {"forge_frame", forge_frame},
         {"close_channel", close_channel}, {"fine", fine},
     };

@@ -65,6 +65,17 @@ private func toolNames(_ list: JSONValue?) -> [String: [String]] {
         #expect(await server.finish() == 0)
     }
 
+    @Test func withoutARuntimeJSONTheBundledProvidersAreServed() async throws {
+        // MCP clients start stdio servers from any working directory.
+        let server = try StdioServer(arguments: [], in: BuildProducts.temporaryDirectory("elsewhere"))
+        _ = await server.initialize()
+        let tools = toolNames(await server.request(1, "tools/list"))
+        #expect(tools["math_calculate"] == ["2.0", "1.0"])
+        #expect(tools["hello_greet"] == ["2.0", "1.0"])
+        #expect(await server.finish() == 0)
+        #expect(server.stderr.contains("configuration: the built-in default configuration"))
+    }
+
     @Test func sigtermFinishesTheCallsInFlightThenExits() async throws {
         let server = try StdioServer(arguments: [])
         _ = await server.initialize()

@@ -134,4 +134,19 @@ import Testing
         #expect(route.invocation == Invocation(kind: .tool, key: "calc", version: v("1.0")))
         #expect(route.provider.info.id == "p")
     }
+
+    // Identities with many versions answer pins from a dictionary instead of a scan; the answers are the same.
+    @Test(arguments: [3, RoutedIdentity.scanLimit + 4])
+    func pinsAgreeForShortAndLongVersionLists(count: Int) async throws {
+        let versions = (1...count).map { "\($0).0" } + ["1", "v2"]
+        let table = try singleProviderTable(.tool, "calc", versions: versions.shuffled())
+        #expect(try await versionRun(table, "calc") == "\(count).0")
+        #expect(try await versionRun(table, "calc", version: "1") == "1.0")  // "1.0" sorts above "1"
+        #expect(try await versionRun(table, "calc", version: "1.0") == "1.0")
+        #expect(try await versionRun(table, "calc", version: "v2") == "v2")  // "v2" sorts above "2.0"
+        #expect(try await versionRun(table, "calc", version: "2") == "v2")
+        #expect(try await versionRun(table, "calc", version: "3.0") == "3.0")
+        #expect(throws: RoutingError.self) { try table.route(.tool, "calc", version: "99").get() }
+        #expect(try listed(table, .tool).first?.versions?.count == count + 2)
+    }
 }

@@ -35,6 +35,10 @@ import Testing
         let result = try await provider.callTool("calculate", version: "2.0", #"{"a":1,"b":3,"op":"div","precision":2}"#)
         #expect(result.firstText == "0.33")
         #expect(result["structuredContent"] == .object(["result": .number("0.33"), "precision": .number("2")]))
+        // Rounded, not padded: the default 6 digits of a whole product is 42, not 42.000000.
+        let whole = try await provider.callTool("calculate", version: "2.0", #"{"a":6,"b":7,"op":"mul"}"#)
+        #expect(whole.firstText == "42")
+        #expect(whole["structuredContent"] == .object(["result": .number("42"), "precision": .number("6")]))
         let error = try await provider.toolError("calculate", version: "2.0", #"{"a":1,"b":3,"op":"div","precision":-1}"#)
         #expect(error == InvocationError(.invalidArguments, "argument 'precision' must be an integer from 0 to 15"))
     }

@@ -3,7 +3,7 @@ import PlugboardJSON
 
 /// A minimal HTTP/1.1 client over one keep-alive loopback connection, so tests control every header
 /// (Origin, Host, MCP-Protocol-Version…) and can reuse a connection for thousands of calls.
-final class HTTPTestClient {
+final class HTTPTestClient: @unchecked Sendable {
     struct Reply {
         var status: Int
         var headers: [String: String]  // lower-cased names
@@ -46,7 +46,11 @@ final class HTTPTestClient {
         let ok = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         } == 0
-        if !ok { close(fd); fd = -1 }
+        if !ok { close(fd); fd = -1 } else {
+            // Nothing in a test may wait forever on a server that stopped answering.
+            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
         buffer = []
         return ok
     }
@@ -145,3 +149,10 @@ func startHTTPServer(_ extra: [String] = []) async throws -> (ServerProcess, HTT
 struct HTTPStartFailure: Error { let port: Int }
 
 let initializeBody = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1"}}}"#
+
+/// Runs blocking socket work on a thread of its own, so it never occupies the (two-thread) cooperative pool.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}

@@ -1,6 +1,7 @@
 import PlugboardJSON
 import Testing
 
+extension ServerTests {
 /// Streamable HTTP against the real executable: sessions, both eras' headers, SSE, DNS-rebinding checks.
 @Suite struct HTTPTransportTests {
     @Test func handshakeSessionLifecycle() async throws {
@@ -132,4 +133,5 @@ import Testing
         print("RSS after 1,000 calls: \(warm) KiB; after 10,000: \(after) KiB; growth \(after - warm) KiB")
         #expect(after - warm < 1_024, "RSS grew by \(after - warm) KiB over 9,000 calls")
     }
+}
 }

@@ -1,6 +1,7 @@
 import PlugboardJSON
 import Testing
 
+extension ServerTests {
 /// Both protocol eras over stdio, against the real executable.
 @Suite struct StdioHandshakeTests {
     @Test("initialize answers the client's version when supported, else the newest", arguments: [
@@ -62,4 +63,5 @@ import Testing
         #expect(server.process.terminationStatus == 0)
         #expect(await server.response("9", timeout: .seconds(1))?[path: "result", "content", 0, "text"] == .string("counted 3 steps"))
     }
+}
 }

@@ -1,6 +1,7 @@
 import PlugboardJSON
 import Testing
 
+extension ServerTests {
 /// Progress, cancellation and log messages over stdio.
 @Suite struct StdioNotificationTests {
     @Test func progressArrivesBeforeTheResponseWithTheRequestsToken() async throws {
@@ -52,4 +53,5 @@ import Testing
         #expect(server.messages.filter { $0["method"] == .string("notifications/message") }.count == 2)
         #expect(await server.call(6, "logging/setLevel", #"{"level":"loud"}"#)?[path: "error", "code"] == .number("-32602"))
     }
+}
 }

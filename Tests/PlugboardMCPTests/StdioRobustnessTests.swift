@@ -1,6 +1,7 @@
 import PlugboardJSON
 import Testing
 
+extension ServerTests {
 /// Hostile and malformed input is answered with errors, and the session keeps working.
 @Suite struct StdioRobustnessTests {
     @Test func malformedMessagesGetErrorsAndTheSessionGoesOn() async throws {
@@ -54,4 +55,5 @@ import Testing
         #expect(names == ["math_calculate", "math_add", "notes_add_note", "notes_reindex", "hello_greet"])
         #expect(await server.call(50, "tools/list", #"{"cursor":"bogus"}"#)?[path: "error", "code"] == .number("-32602"))
     }
+}
 }

@@ -1,6 +1,7 @@
 import PlugboardJSON
 import Testing
 
+extension ServerTests {
 /// SEMANTICS.md "Listing" and "Requesting a version", on the bundled plugins, through surfaces.
 @Suite struct StdioVersionRoutingTests {
     @Test func listingShowsTheHighestVersionWithFastMCPMeta() async throws {
@@ -64,6 +65,7 @@ import Testing
         _ = await server.initialize()
         let read = await server.call(1, "resources/read", #"{"uri":"notes://notes/note/1","_meta":{"fastmcp":{"version":"1.0"}}}"#)
         #expect(read?[path: "result", "contents", 0, "text"]?.stringValue?.contains("Welcome") == true)
+        #expect(read?[path: "result", "contents", 0, "uri"] == .string("notes://notes/note/1"), "the URI the client asked for")
         let absent = await server.call(2, "resources/read", #"{"uri":"notes://notes/nothing-here"}"#)
         #expect(absent?[path: "error", "code"] == .number("-32002"))
         let prompt = await server.call(3, "prompts/get", #"{"name":"notes_summarize","arguments":{"id":"1"}}"#)
@@ -72,4 +74,5 @@ import Testing
         #expect(failing?[path: "result", "isError"] == .bool(true), "a tool failure is a result, not a protocol error")
         #expect(await server.call(5, "no/such/method")?[path: "error", "code"] == .number("-32601"))
     }
+}
 }

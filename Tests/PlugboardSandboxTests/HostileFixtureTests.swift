@@ -115,6 +115,22 @@ extension SandboxTests {
             #expect(lines.contains("hello from the plugin on stderr"))
         }
 
+        @Test("a flood of output is forwarded up to 1 MiB, then dropped with one line saying so")
+        func outputFlood() async throws {
+            let log = Recorder<LogRecord>()
+            let (result, hostile) = try await provoke("flood", log: log)
+            defer { hostile.shutdown() }
+            #expect(result.value?.firstText == "flooded")
+            let deadline = ContinuousClock.now + .seconds(3)
+            while !log.all.contains(where: { $0.message.hasSuffix("the rest is dropped") }) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let lines = log.all.filter { $0.logger == "hostile/output" }
+            // 1023-byte lines: forwarded until the total passes 1 MiB (1026 lines), then the notice, then nothing.
+            #expect(lines.count == 1026 + 1)
+            #expect(lines.last?.message == "more than 1048576 bytes of output from this worker; the rest is dropped")
+        }
+
         @Test("an oversized response is refused with the limit, and the worker lives on")
         func oversizedResponse() async throws {
             let (result, hostile) = try await provoke("oversized", "{\"bytes\": 2000000}")

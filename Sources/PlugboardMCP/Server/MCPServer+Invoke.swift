@@ -10,10 +10,12 @@ extension MCPServer {
         let kind: ComponentKind
         let routed: Result<Route, RoutingError>
         let exposed: String
+        var requestedURI: String? = nil
         switch message.method {
         case "resources/read":
             kind = .resource
             exposed = try message.stringParam("uri", required: true)!
+            requestedURI = exposed
             routed = routingTable.routeResource(uri: exposed, version: context.pinnedVersion)
         default:
             kind = message.method == "tools/call" ? .tool : .prompt
@@ -43,7 +45,7 @@ extension MCPServer {
         }
 
         let invocationContext = sideChannels(context: context, session: session, notify: notify)
-        let result: [UInt8]
+        var result: [UInt8]
         do {
             result = try await route.provider.invoke(invocation, context: invocationContext)
             audit.outcome = "ok"
@@ -54,6 +56,9 @@ extension MCPServer {
             throw rpcError(for: error, kind: kind, exposed: route.exposedKey, stateless: context.isStateless)
         }
         if Task.isCancelled { return nil }
+        if let requestedURI, let local = invocation.uri {
+            result = ResourceContentsURI.rewrite(result, local: local, exposed: requestedURI)
+        }
         guard context.isStateless else { return result }
         let stamp = kind == .resource ? RenderedReplies.statelessCacheableFields : RenderedReplies.statelessResultType
         return WireMessages.prependMembers(stamp, to: result)

@@ -29,12 +29,18 @@ final class HTTPSession: Sendable {
 
     func push(_ message: [UInt8]) { _ = stream.withLock { $0?.yield(message) } }
 
-    func close() {
+    /// Ends the GET stream (if open); requests in flight go on.
+    func endStream() {
         let continuation = stream.withLock { current in
             defer { current = nil }
             return current
         }
         continuation?.finish()
+    }
+
+    /// The session is over: end its stream and cancel what it still runs.
+    func close() {
+        endStream()
         mcp.cancelAll()
     }
 }
@@ -108,7 +114,7 @@ final class HTTPSessions: Service, Sendable {
                 self.expireIdle()
             }
         }
-        // Shutting down: end every GET stream so the server can finish its connections.
-        for session in sessions.withLock({ Array($0.values) }) { session.close() }
+        // Shutting down: end every GET stream so the server can drain; requests in flight finish.
+        for session in sessions.withLock({ Array($0.values) }) { session.endStream() }
     }
 }

@@ -66,7 +66,7 @@ public struct HTTPTransport: Sendable {
             logger: logger)
         // The session service is listed last so it is shut down first: its GET streams end before the server drains.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: sessions)],
+            services: [.init(service: app), .init(service: sessions, successTerminationBehavior: .ignore)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -7,6 +7,9 @@ import PlugboardCore
 /// flight has been answered. SIGTERM and SIGINT do the same: no new requests are taken, those in flight are
 /// answered, then it returns.
 public enum StdioTransport {
+    /// Seconds to let requests in flight finish after end of input before cancelling them.
+    public static let endOfInputGrace: Double = 10
+
     public static func run(server: MCPServer, surface: String, principal: Principal? = nil, logger: Logger,
                            input: Int32 = 0, output: Int32 = 1, drainOn signals: [Int32] = [SIGTERM, SIGINT]) async {
         let session = MCPSession(surface: surface, principal: principal)
@@ -24,9 +27,14 @@ public enum StdioTransport {
 
         let draining = DrainLatch()
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            // End of input or a signal: answer what is running, but never hang on a stuck call.
             let finish = {
                 guard draining.finishOnce() else { return }
-                inFlight.wait()
+                if inFlight.wait(timeout: .now() + endOfInputGrace) == .timedOut {
+                    logger.warning("requests still running after \(endOfInputGrace)s; cancelling them")
+                    session.cancelAll()
+                    _ = inFlight.wait(timeout: .now() + 2)
+                }
                 writer.close()
                 done.resume()
             }

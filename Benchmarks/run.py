@@ -1,0 +1,352 @@
+#!/usr/bin/env python3
+"""Runs every benchmark scenario against every server, interleaved, and reports ratios.
+
+Called by Benchmarks/run, which builds the binaries first. Servers: the floor (a C program answering fixed bytes),
+Plugboard (release build; in process, and sandboxed when the build has plugboard-worker), FastMCP 4.1 and the `mcp`
+SDK's low-level server. Each scenario runs in rounds; within a round every server runs once, in an order that
+rotates, so the machine's load falls on all of them alike. Figures are medians over rounds.
+"""
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+PEERS = os.path.join(ROOT, "Benchmarks", "peers")
+CATALOG = "1000x3x10"  # tools x versions x namespaces, for the listing scenario
+
+
+class Bench:
+    def __init__(self, options):
+        self.bin = options.bin
+        self.work = os.path.abspath(options.work)
+        self.quick = options.quick
+        self.rounds = 1 if options.quick else 3
+        self.driver = os.path.join(self.work, "stdio_load")
+        self.sandbox = os.path.exists(os.path.join(self.bin, "plugboard-worker"))
+        self.configs = {
+            "plain": self.write_config("plain", catalog=False, isolation="in-process"),
+            "catalog": self.write_config("catalog", catalog=True, isolation="in-process"),
+            "sandboxed": self.write_config("sandboxed", catalog=False, isolation="sandboxed"),
+        }
+
+    # -- Servers ------------------------------------------------------------------------------------------------
+
+    def write_config(self, name, catalog, isolation):
+        mounts = [{"namespace": "math", "provider": "calculator", "isolation": isolation}]
+        surface = {"name": "mcp", "path": "/mcp"}
+        if catalog:
+            tools, versions, namespaces = (int(x) for x in CATALOG.split("x"))
+            mounts += [{"namespace": f"ns{n}", "provider": "catalog",
+                        "config": {"tools": tools // namespaces, "versions": versions}} for n in range(namespaces)]
+            surface["filter"] = {"version_lt": f"{versions}.0"}  # as the FastMCP peer's VersionFilter
+        config = {
+            "plugin_directories": ["${bundled}", os.path.join(self.work, "plugins")],
+            "mounts": mounts,
+            "surfaces": [surface],
+            "transports": {"limits": {"list_page_size": 100000}},
+            "logging": {"level": "warning"},
+        }
+        path = os.path.join(self.work, f"bench-{name}.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path
+
+    def plugboard(self, config="plain", http_port=None):
+        command = [os.path.join(self.bin, "plugboard"), "serve", "--config", self.configs[config]]
+        return command + (["--http", f"127.0.0.1:{http_port}"] if http_port else ["--stdio"])
+
+    def fastmcp(self, catalog=False, http_port=None):
+        command = [PYTHON, os.path.join(PEERS, "fastmcp_server.py")]
+        if catalog:
+            command += ["--catalog", CATALOG]
+        return command + (["--http", str(http_port)] if http_port else [])
+
+    def mcp(self, http_port=None):
+        return [PYTHON, os.path.join(PEERS, "mcp_lowlevel_server.py")] + (["--http", str(http_port)] if http_port else [])
+
+    def floor(self):
+        return [os.path.join(self.work, "floor")]
+
+    # -- Measurements -------------------------------------------------------------------------------------------
+
+    def stdio(self, server, n, inflight, era="legacy", method="tools/call", tool="add", args='{"a":1,"b":2}', version=None):
+        if self.quick:
+            n = max(200, n // 5)
+        command = [self.driver, "-n", str(n), "-W", str(max(50, n // 10)), "-w", str(inflight), "-e", era, "-m", method,
+                   "-t", tool, "-a", args] + (["-v", version] if version else []) + ["--"] + server
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(server[:3])}: {done.stderr.strip()[-2000:]}")
+        return json.loads(done.stdout)
+
+    def http(self, server, path, mode, tool="add", seconds=5):
+        """wrk with 16 connections. mode: 'session' (2025-11-25 handshake first) or 'sessionless' (2026-07-28)."""
+        port = free_port()
+        process = subprocess.Popen(server(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{port}{path}"
+            wait_for_port(port)
+            headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+            params = {"name": tool, "arguments": {"a": 1, "b": 2}}
+            if mode == "session":
+                session, _ = post(url, headers, {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+                    "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
+                headers.update({"Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-11-25"})
+                post(url, headers, {"jsonrpc": "2.0", "method": "notifications/initialized"})
+            else:
+                params["_meta"] = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                                   "io.modelcontextprotocol/clientCapabilities": {}}
+                headers.update({"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": tool})
+            body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}
+            _, answer = post(url, headers, body)
+            if '"error"' in answer or '"isError":true' in answer:
+                raise RuntimeError(f"{path} {mode}: the sanity call failed: {answer[:300]}")
+            return wrk(url, headers, json.dumps(body), 2 if self.quick else seconds)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # uvicorn waits for idle keep-alive connections
+                process.kill()
+                process.wait()
+
+    # -- Scenarios ----------------------------------------------------------------------------------------------
+
+    def scenarios(self):
+        pb, fm, mc, fl = self.plugboard, self.fastmcp, self.mcp, self.floor
+        one = {
+            "floor": lambda: self.stdio(fl(), 50000, 1),
+            "plugboard": lambda: self.stdio(pb(), 50000, 1, tool="math_add"),
+            "plugboard 2026-07-28": lambda: self.stdio(pb(), 50000, 1, era="2026", tool="math_add"),
+            "fastmcp": lambda: self.stdio(fm(), 2000, 1),
+            "mcp low-level": lambda: self.stdio(mc(), 2000, 1),
+        }
+        sixteen = {
+            "floor": lambda: self.stdio(fl(), 200000, 16),
+            "plugboard": lambda: self.stdio(pb(), 200000, 16, tool="math_add"),
+            "plugboard 2026-07-28": lambda: self.stdio(pb(), 200000, 16, era="2026", tool="math_add"),
+            "fastmcp": lambda: self.stdio(fm(), 3000, 16),
+            "mcp low-level": lambda: self.stdio(mc(), 3000, 16),
+        }
+        if self.sandbox:
+            one["plugboard sandboxed"] = lambda: self.stdio(pb("sandboxed"), 30000, 1, tool="math_add")
+            sixteen["plugboard sandboxed"] = lambda: self.stdio(pb("sandboxed"), 100000, 16, tool="math_add")
+        pinned = {
+            "plugboard": lambda: self.stdio(pb(), 50000, 1, tool="math_calculate", args='{"a":1,"b":2,"op":"add"}', version="1.0"),
+            "fastmcp": lambda: self.stdio(fm(), 2000, 1, tool="calculate", args='{"a":1,"b":2,"op":"add"}', version="1.0"),
+        }
+        http = {
+            "plugboard sessionless": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "sessionless", tool="math_add"),
+            "plugboard session": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "session", tool="math_add"),
+            "fastmcp sessionless": lambda: self.http(lambda p: fm(http_port=p), "/mcp", "sessionless"),
+            "fastmcp session": lambda: self.http(lambda p: fm(http_port=p), "/mcp", "session"),
+            "mcp low-level session": lambda: self.http(lambda p: mc(http_port=p), "/mcp", "session"),
+        }
+        listing = {
+            "plugboard": lambda: self.stdio(pb("catalog"), 200, 1, method="tools/list"),
+            "fastmcp": lambda: self.stdio(fm(catalog=True), 10, 1, method="tools/list"),
+        }
+        return [
+            ("stdio tools/call, 1 in flight", "calls", one),
+            ("stdio tools/call, 16 in flight", "calls", sixteen),
+            ("stdio pinned call (calculate 1.0), 1 in flight", "calls", pinned),
+            ("HTTP tools/call, 16 connections", "calls", http),
+            (f"tools/list, {CATALOG} catalog under a filter", "list", listing),
+        ]
+
+    def run(self):
+        results = {}
+        for title, kind, servers in self.scenarios():
+            print(f"== {title}", file=sys.stderr)
+            samples = {name: [] for name in servers}
+            names = list(servers)
+            for round_index in range(self.rounds):
+                order = names[round_index % len(names):] + names[:round_index % len(names)]
+                for name in order:
+                    try:
+                        sample = servers[name]()
+                        samples[name].append(sample)
+                        print(f"   {name}: {summary(sample)}", file=sys.stderr)
+                    except Exception as error:  # a peer that cannot run this scenario is reported, not fatal
+                        print(f"   {name}: FAILED {error}", file=sys.stderr)
+            results[title] = {"kind": kind, "servers": {name: aggregate(s) for name, s in samples.items() if s}}
+        return results
+
+
+# -- Helpers ------------------------------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listened on port {port} within {seconds} s")
+
+
+def post(url, headers, body):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.headers.get("Mcp-Session-Id"), response.read().decode()
+
+
+def wrk(url, headers, body, seconds):
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write('wrk.method = "POST"\n')
+    script.write(f"wrk.body = {json.dumps(body)}\n")
+    for key, value in headers.items():
+        script.write(f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n")
+    script.close()
+    done = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", script.name, url],
+                          capture_output=True, text=True, timeout=seconds + 60)
+    os.unlink(script.name)
+    text = done.stdout
+    if "Non-2xx" in text or "Socket errors" in text:
+        raise RuntimeError("wrk saw failed requests:\n" + text)
+    rps = float(text.split("Requests/sec:")[1].split()[0])
+    return {"calls_per_s": rps, "p50_us": percentile(text, "50%"), "p99_us": percentile(text, "99%")}
+
+
+def percentile(text, label):
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == label:
+            value, unit = parts[1], "".join(c for c in parts[1] if c.isalpha())
+            number = float(value[: len(value) - len(unit)])
+            return number * {"us": 1, "ms": 1e3, "s": 1e6}[unit]
+    return None
+
+
+def aggregate(samples):
+    out = {}
+    for key in samples[0]:
+        values = [s[key] for s in samples if isinstance(s.get(key), (int, float))]
+        if values:
+            out[key] = max(values) if key == "peak_rss_kb" else statistics.median(values)
+    return out
+
+
+def summary(sample):
+    parts = [f"{sample['calls_per_s']:.0f}/s", f"p50 {sample['p50_us']:.0f} µs"]
+    if sample.get("p99_us") is not None:
+        parts.append(f"p99 {sample['p99_us']:.0f} µs")
+    if "startup_ms" in sample:
+        parts.append(f"start {sample['startup_ms']:.0f} ms")
+    if "peak_rss_kb" in sample:
+        parts.append(f"rss {sample['peak_rss_kb'] / 1024:.1f} MB")
+    return ", ".join(parts)
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def report(results):
+    lines = ["| scenario | server | calls/s | p50 µs | p99 µs | start-up ms | peak RSS MB |", "|---|---|---:|---:|---:|---:|---:|"]
+    for title, scenario in results.items():
+        for name, m in scenario["servers"].items():
+            def cell(key, scale=1.0, digits=0):
+                return f"{m[key] / scale:,.{digits}f}" if m.get(key) is not None else "—"
+            lines.append(f"| {title} | {name} | {cell('calls_per_s')} | {cell('p50_us')} | {cell('p99_us')} | "
+                         f"{cell('startup_ms', 1, 1)} | {cell('peak_rss_kb', 1024, 1)} |")
+    bars = []
+
+    def server(title, name):
+        return results.get(title, {}).get("servers", {}).get(name, {})
+
+    def bar(label, value, threshold, higher_is_better=True):
+        if value is None:
+            bars.append(f"- {label}: not measured")
+            return
+        ok = value >= threshold if higher_is_better else value <= threshold
+        bars.append(f"- {label}: {value:,.2f} (bar {'≥' if higher_is_better else '≤'} {threshold}) {'PASS' if ok else 'MISS'}")
+
+    one, sixteen = "stdio tools/call, 1 in flight", "stdio tools/call, 16 in flight"
+    http, listing = "HTTP tools/call, 16 connections", f"tools/list, {CATALOG} catalog under a filter"
+    bar("stdio 1 in flight: Plugboard p50 / floor p50", ratio(server(one, "plugboard").get("p50_us"), server(one, "floor").get("p50_us")), 1.5, False)
+    bar("stdio 1 in flight: Plugboard / FastMCP calls/s", ratio(server(one, "plugboard").get("calls_per_s"), server(one, "fastmcp").get("calls_per_s")), 15)
+    bar("stdio 16 in flight: Plugboard / FastMCP calls/s", ratio(server(sixteen, "plugboard").get("calls_per_s"), server(sixteen, "fastmcp").get("calls_per_s")), 100)
+    best_fastmcp_http = max([server(http, n).get("calls_per_s") or 0 for n in ("fastmcp session", "fastmcp sessionless")]) or None
+    bar("HTTP 16 connections: Plugboard sessionless / best FastMCP req/s", ratio(server(http, "plugboard sessionless").get("calls_per_s"), best_fastmcp_http), 30)
+    bar("big catalog: FastMCP list p50 / Plugboard list p50", ratio(server(listing, "fastmcp").get("p50_us"), server(listing, "plugboard").get("p50_us")), 300)
+    bar("big catalog: FastMCP start-up / Plugboard start-up", ratio(server(listing, "fastmcp").get("startup_ms"), server(listing, "plugboard").get("startup_ms")), 20)
+    bar("big catalog: Plugboard RSS / FastMCP RSS", ratio(server(listing, "plugboard").get("peak_rss_kb"), server(listing, "fastmcp").get("peak_rss_kb")), 0.25, False)
+    sandboxed = server(one, "plugboard sandboxed").get("p50_us")
+    if sandboxed:
+        bars.append(f"- sandboxed call overhead at p50: {sandboxed - server(one, 'plugboard')['p50_us']:,.1f} µs (bar < 50 µs)")
+    return "\n".join(lines) + "\n\nBars (ratios from this run):\n" + "\n".join(bars)
+
+
+def chart(results, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [(t, s) for t, s in results.items() if s["servers"]]
+    columns = 3
+    rows = (len(panels) + columns - 1) // columns
+    figure, grid = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.4 * rows), squeeze=False)
+    axes = [axis for row in grid for axis in row]
+    for unused in axes[len(panels):]:
+        unused.axis("off")
+    palette = {"floor": "#9e9e9e", "fastmcp": "#e07b39", "mcp": "#c9a227"}
+    for axis, (title, scenario) in zip(axes, panels):
+        names = list(scenario["servers"])
+        if scenario["kind"] == "list":
+            values = [scenario["servers"][n]["p50_us"] / 1000 for n in names]
+            axis.set_ylabel("tools/list p50, ms (lower is better)")
+        else:
+            values = [scenario["servers"][n]["calls_per_s"] for n in names]
+            axis.set_ylabel("calls per second (higher is better)")
+        colors = [next((c for k, c in palette.items() if n.startswith(k)), "#2f6db3") for n in names]
+        bars = axis.bar(range(len(names)), values, color=colors)
+        axis.set_yscale("log")
+        axis.set_xticks(range(len(names)))
+        axis.set_xticklabels(names, rotation=35, ha="right", fontsize=8)
+        axis.set_title(title, fontsize=9)
+        for rect, value in zip(bars, values):
+            axis.annotate(f"{value:,.0f}" if value >= 10 else f"{value:.2f}", (rect.get_x() + rect.get_width() / 2, value),
+                          ha="center", va="bottom", fontsize=7)
+    figure.suptitle("Plugboard (blue) vs the floor, FastMCP 4.1 and the mcp SDK — one run, same machine", fontsize=10)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bin", required=True, help="the release build's products directory")
+    parser.add_argument("--work", required=True, help="where the driver, floor and catalog provider were built")
+    parser.add_argument("--quick", action="store_true", help="fewer requests, one round")
+    options = parser.parse_args()
+    bench = Bench(options)
+    results = bench.run()
+    table = report(results)
+    print(table)
+    os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
+    stamp = {"machine": f"{os.cpu_count()} cores", "quick": options.quick, "results": results}
+    with open(os.path.join(ROOT, "Benchmarks", "results", "latest.json"), "w") as file:
+        json.dump(stamp, file, indent=1)
+    with open(os.path.join(ROOT, "Benchmarks", "results", "latest.md"), "w") as file:
+        file.write(table + "\n")
+    chart(results, os.path.join(ROOT, "Benchmarks", "results", "chart.png"))
+    print("\nwrote Benchmarks/results/latest.json, latest.md and chart.png", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The real `plugboard` executable serving Streamable HTTP on a loopback port, for one test.
+final class PlugboardServer: Sendable {
+    let port: Int
+    private let child: ChildProcess
+
+    static func startHTTP() async throws -> PlugboardServer {
+        let port = try LoopbackPort.free()
+        let child = try ChildProcess(
+            try InteropEnvironment.plugboard(), ["serve", "--http", "127.0.0.1:\(port)"],
+            directory: InteropEnvironment.packageRoot)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !LoopbackPort.accepts(port) {
+            guard child.isRunning else {
+                throw ChildProcess.Failure(description: "`\(child.commandLine)` exited at start:\n\(child.stderrText)")
+            }
+            guard ContinuousClock.now < deadline else {
+                child.stop()
+                throw ChildProcess.Failure(description: """
+                    `\(child.commandLine)` did not listen on 127.0.0.1:\(port) within 30 s:
+                    \(child.stderrText)
+                    """)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return PlugboardServer(port: port, child: child)
+    }
+
+    private init(port: Int, child: ChildProcess) {
+        self.port = port
+        self.child = child
+    }
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    var stderrText: String { child.stderrText }
+
+    func stop() { child.stop() }
+}
