@@ -113,13 +113,44 @@ final class HTTPTestClient: @unchecked Sendable {
         return out
     }
 
-    private func readReply() -> Reply? {
+    /// Sends a request and reads only the status line and headers, leaving the body (an SSE stream) unread:
+    /// when this returns, the server has accepted the request. `readBody(of:)` reads the rest.
+    func sendHead(_ method: String, _ path: String, headers: [String: String] = [:]) -> Reply? {
+        guard connectIfNeeded() else { return nil }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: 0\r\n\r\n"
+        let bytes = Array(head.utf8)
+        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress!, $0.count) }) == bytes.count else { return nil }
+        return readHead()
+    }
+
+    /// The body that follows a head read by `sendHead`, to its end. Blocks: call it through `onThread`.
+    func readBody(of head: Reply) -> Reply {
+        var reply = head
+        reply.body = readBody(headers: head.headers) ?? []
+        return reply
+    }
+
+    private func readHead() -> Reply? {
         guard let status = readLine()?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
         var headers: [String: String] = [:]
         while let line = readLine(), !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
+        return Reply(status: status, headers: headers, body: [])
+    }
+
+    private func readReply() -> Reply? {
+        guard var reply = readHead() else { return nil }
+        guard let body = readBody(headers: reply.headers) else { return nil }
+        reply.body = body
+        if reply.headers["connection"]?.lowercased() == "close" { close(fd); fd = -1 }
+        return reply
+    }
+
+    private func readBody(headers: [String: String]) -> [UInt8]? {
         var body: [UInt8] = []
         if headers["transfer-encoding"]?.lowercased() == "chunked" {
             while let sizeLine = readLine(), let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) {
@@ -132,8 +163,7 @@ final class HTTPTestClient: @unchecked Sendable {
             guard let bytes = readBytes(length) else { return nil }
             body = bytes
         }
-        if headers["connection"]?.lowercased() == "close" { close(fd); fd = -1 }
-        return Reply(status: status, headers: headers, body: body)
+        return body
     }
 }
 
