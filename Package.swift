@@ -63,7 +63,9 @@ let package = Package(
         .executableTarget(
             name: "plugboard",
             dependencies: [
-                "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost", "PlugboardSandbox",
+                "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost",
+                "PlugboardSandbox",  // teams (issue 8): team providers run in sandboxed workers
+                .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +93,7 @@ let package = Package(
             path: "Tests/InteropTests",
             swiftSettings: strict),
         // --- end interop tests ---
-    ] + sdkTargets + sandboxTargets
+    ] + sdkTargets + sandboxTargets + teamsTargets
 )
 
 // MARK: - PluginSDK, native loader and bundled providers (issue 3, branch `sdk`)
@@ -140,4 +142,11 @@ var sandboxTargets: [Target] { [
     // A sandboxed call against the same call in process; run in release beside a release worker (docs/SANDBOX.md).
     .executableTarget(name: "sandbox-overhead", dependencies: ["PlugboardSandbox", "PlugboardLoader"], path: "Benchmarks/sandbox-overhead",
                       swiftSettings: strict),
+] }
+
+// MARK: - Multi-team hosting (issue 8, branch `teams`)
+
+var teamsTargets: [Target] { [
+    // Tokens, visibility, quotas and the audit trail, against the real `plugboard serve --http` with sandboxed teams.
+    .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON", "PlugboardMCP"], swiftSettings: strict),
 ] }

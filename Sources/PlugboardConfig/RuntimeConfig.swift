@@ -10,16 +10,22 @@ public struct RuntimeConfig: Sendable, Equatable {
     public var surfaces: [SurfaceSpec]
     public var transports: Transports
     public var logging: Logging
+    /// Multi-team hosting (TeamConfig.swift): empty means one trusted operator and open HTTP, as before.
+    public var teams: [Team]
+    /// Where the audit trail goes; nil: no audit log.
+    public var audit: AuditSpec?
 
     public init(
         pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [SurfaceSpec] = [SurfaceSpec(name: "mcp", path: "/mcp")],
-        transports: Transports = Transports(), logging: Logging = Logging()
+        transports: Transports = Transports(), logging: Logging = Logging(), teams: [Team] = [], audit: AuditSpec? = nil
     ) {
         self.pluginDirectories = pluginDirectories
         self.mounts = mounts
         self.surfaces = surfaces
         self.transports = transports
         self.logging = logging
+        self.teams = teams
+        self.audit = audit
     }
 
     /// A directory of provider files. Watched directories pick up added, replaced and removed files live.
@@ -58,11 +64,14 @@ public struct RuntimeConfig: Sendable, Equatable {
         public var pluginConfig: JSONValue?
         public var isolation: Isolation
         public var mounts: [Mount]
+        /// A top-level mount every team's tokens see besides their own (without teams, everything is seen anyway).
+        public var shared: Bool
 
         public init(
             namespace: String? = nil, source: Source? = nil, filter: VersionFilterSpec? = nil, disable: [DisableSpec] = [],
-            pluginConfig: JSONValue? = nil, isolation: Isolation = .inProcess, mounts: [Mount] = []
+            pluginConfig: JSONValue? = nil, isolation: Isolation = .inProcess, mounts: [Mount] = [], shared: Bool = false
         ) {
+            self.shared = shared
             self.namespace = namespace
             self.source = source
             self.filter = filter
@@ -128,7 +137,12 @@ public struct RuntimeConfig: Sendable, Equatable {
         public struct Stdio: Sendable, Equatable {
             /// The surface a stdio client sees.
             public var surface: String
-            public init(surface: String = "mcp") { self.surface = surface }
+            /// The team whose view and quotas a stdio client gets; nil: the operator, who sees everything.
+            public var team: String?
+            public init(surface: String = "mcp", team: String? = nil) {
+                self.surface = surface
+                self.team = team
+            }
         }
 
         public struct HTTP: Sendable, Equatable {

@@ -43,6 +43,7 @@ public struct RuntimeConfigDecoder: Sendable {
         checkUnique(config.surfaces.map(\.name), what: "surface name", at: "$.surfaces", log: log)
         checkUnique(config.surfaces.map(\.path), what: "surface path", at: "$.surfaces", log: log)
         if let transports = root.object("transports") { config.transports = self.transports(transports, log: log) }
+        decodeTeams(root, into: &config, log: log)  // RuntimeConfigDecoder+Teams.swift
         if let logging = root.object("logging") {
             if let level = logging.choice("level", among: LogLevel.allCases.map(\.name)) {
                 config.logging.level = LogLevel(name: level)!
@@ -70,7 +71,7 @@ public struct RuntimeConfigDecoder: Sendable {
             path: resolve(directory), watch: reader.bool("watch") ?? false, autoMount: reader.bool("auto_mount") ?? false)
     }
 
-    private func mount(_ value: JSONValue, at path: String, log: IssueLog) -> RuntimeConfig.Mount? {
+    func mount(_ value: JSONValue, at path: String, log: IssueLog) -> RuntimeConfig.Mount? {
         guard let reader = ObjectReader.make(value, at: path, log: log) else { return nil }
         defer { reader.finish() }
         var mount = RuntimeConfig.Mount()
@@ -92,6 +93,7 @@ public struct RuntimeConfigDecoder: Sendable {
             mount.isolation = RuntimeConfig.Isolation(rawValue: isolation)!
         }
         mount.mounts = reader.array("mounts")?.compactMap { self.mount($0.value, at: $0.path, log: log) } ?? []
+        mount.shared = reader.bool("shared") ?? false
         if mount.source == nil && mount.mounts.isEmpty && provider == nil && file == nil {
             log.report(path, "mounts nothing: name a provider ('provider': its plugin id, or 'file': a path) or nest 'mounts'")
         }
@@ -159,6 +161,7 @@ public struct RuntimeConfigDecoder: Sendable {
         var transports = RuntimeConfig.Transports()
         if let stdio = reader.object("stdio") {
             if let surface = stdio.string("surface") { transports.stdio.surface = surface }
+            transports.stdio.team = stdio.string("team")
             stdio.finish()
         }
         if let http = reader.object("http") {
@@ -186,7 +189,7 @@ public struct RuntimeConfigDecoder: Sendable {
         return transports
     }
 
-    private func checkUnique(_ values: [String], what: String, at path: String, log: IssueLog) {
+    func checkUnique(_ values: [String], what: String, at path: String, log: IssueLog) {
         var seen: Set<String> = []
         for (index, value) in values.enumerated() where !seen.insert(value).inserted {
             log.report("\(path)[\(index)]", "\(what) '\(value)' is declared twice; each must be unique")

@@ -9,7 +9,11 @@ struct MountTreeBuilder {
     let factory: any ProviderFactory
     let onEvent: (HostEvent) -> Void
 
-    private(set) var usedInstances: [PluginHost.InstanceKey: any Provider] = [:]
+    private(set) var usedInstances: [PluginHost.InstanceKey: PluginHost.Instance] = [:]
+    /// Each team's view: its own mounts and the shared top-level ones (filled by `build`).
+    private(set) var teamRoots: [String: MountNode] = [:]
+    /// The placement of the mount being built (a team's, or the operator's).
+    private var placement = InstancePlacement.operatorOwned
     private(set) var namedFiles: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
     private(set) var warnings: [String] = []
     private var referencedIDs: Set<String> = []
@@ -33,9 +37,23 @@ struct MountTreeBuilder {
     }()
 
     mutating func build() -> MountNode {
-        var children = state.config.mounts.enumerated().map { node(for: $0.element, at: "$.mounts[\($0.offset)]") }
+        let mounts = state.config.mounts
+        var children = mounts.enumerated().map { node(for: $0.element, at: "$.mounts[\($0.offset)]") }
+        let shared = zip(mounts, children).filter { $0.0.shared }.map(\.1)
         children += autoMounts()
-        return MountNode(children: children + state.builtins)
+        children += state.builtins
+        // Team mounts: sandboxed instances of their own (the instance key holds the team's path and placement).
+        for (teamIndex, team) in state.config.teams.enumerated() {
+            var teamChildren: [MountNode] = []
+            for (index, mount) in team.mounts.enumerated() {
+                placement = InstancePlacement(team: team.name, sandbox: team.sandbox, quotas: team.quotas)
+                teamChildren.append(node(for: mount, at: "$.teams[\(teamIndex)].mounts[\(index)]"))
+            }
+            placement = .operatorOwned
+            children += teamChildren
+            teamRoots[team.name] = MountNode(children: shared + teamChildren)
+        }
+        return MountNode(children: children)
     }
 
     private mutating func node(for mount: RuntimeConfig.Mount, at path: String) -> MountNode {
@@ -93,15 +111,18 @@ struct MountTreeBuilder {
 
     private mutating func instance(of plugin: PluginIdentity, mount: RuntimeConfig.Mount, at path: String) -> (any Provider)? {
         let config = mount.pluginConfig.map { RawJSON($0) } ?? .emptyObject
-        let key = PluginHost.InstanceKey(digest: plugin.digest, mount: path, config: config.text, isolation: mount.isolation)
+        var placement = self.placement
+        placement.namespace = mount.namespace
+        let key = PluginHost.InstanceKey(digest: plugin.digest, mount: path, config: config.text, isolation: mount.isolation,
+                                         placement: placement)
         if usedInstances[key] != nil { return nil }  // the same build twice in one mount: mount it once
         if let existing = state.instances[key] {
             usedInstances[key] = existing
-            return existing
+            return existing.provider
         }
         do {
-            let provider = try factory.instantiate(plugin, config: config, isolation: mount.isolation)
-            usedInstances[key] = provider
+            let provider = try factory.instantiate(plugin, config: config, isolation: mount.isolation, placement: placement)
+            usedInstances[key] = PluginHost.Instance(provider: provider, plugin: plugin, placement: placement)
             onEvent(.loaded(plugin, namespace: mount.namespace))
             return provider
         } catch {

@@ -13,6 +13,8 @@ import Synchronization
 /// started on.
 public final class PluginHost: Sendable {
     public let store: RoutingTableStore
+    /// Each team's view (its mounts and the shared ones), by team name; fixed at start like the surfaces.
+    public let teamStores: [String: RoutingTableStore]
     private let factory: any ProviderFactory
     private let onEvent: @Sendable (HostEvent) -> Void
     private let state: Mutex<State>
@@ -24,7 +26,7 @@ public final class PluginHost: Sendable {
         var directories: [DirectoryContents]
         /// Files named directly by mounts (`"file": …`), by path.
         var namedFiles: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
-        var instances: [InstanceKey: any Provider] = [:]
+        var instances: [InstanceKey: Instance] = [:]
         var warnings: [String] = []
         var watchers: [DirectoryWatcher] = []
         /// Mounts the host adds itself (built-in providers), after the configured ones.
@@ -42,6 +44,14 @@ public final class PluginHost: Sendable {
         var mount: String
         var config: String
         var isolation: RuntimeConfig.Isolation
+        var placement: InstancePlacement
+    }
+
+    /// A live provider instance and what it was made from (for release and the audit trail).
+    struct Instance {
+        var provider: any Provider
+        var plugin: PluginIdentity
+        var placement: InstancePlacement
     }
 
     /// Loads everything the configuration names and compiles the routing tables. Files that fail are skipped and
@@ -56,7 +66,14 @@ public final class PluginHost: Sendable {
         for index in initial.directories.indices { Self.scan(&initial.directories[index], factory: factory, onEvent: onEvent) }
         let root = Self.mountTree(&initial, factory: factory, onEvent: onEvent)
         store = RoutingTableStore(
-            root: root, surfaces: config.surfaces.map(\.surface), pageSize: config.transports.limits.listPageSize)
+            root: root.operatorRoot, surfaces: config.surfaces.map(\.surface), pageSize: config.transports.limits.listPageSize)
+        var teamStores: [String: RoutingTableStore] = [:]
+        for team in config.teams {
+            teamStores[team.name] = RoutingTableStore(
+                root: root.teamRoots[team.name] ?? MountNode(), surfaces: config.surfaces.map(\.surface),
+                pageSize: config.transports.limits.listPageSize)
+        }
+        self.teamStores = teamStores
         state = Mutex(initial)
     }
 
@@ -120,13 +137,18 @@ public final class PluginHost: Sendable {
         stopWatching()
         let factory = self.factory, onEvent = self.onEvent
         var notApplied: [String] = []
-        let root: MountNode = reloads.sync {
+        let root: MountForest = reloads.sync {
             state.withLock { state in
                 var config = newConfig
                 if config.surfaces != state.config.surfaces {
                     notApplied.append("the surfaces changed; restart plugboard to serve the new ones (kept: "
                         + state.config.surfaces.map { "\($0.name) at \($0.path)" }.joined(separator: ", ") + ")")
                     config.surfaces = state.config.surfaces
+                }
+                if config.teams.map(\.name) != state.config.teams.map(\.name) {
+                    notApplied.append("the set of teams changed; restart plugboard to serve the new ones (kept: "
+                        + state.config.teams.map(\.name).joined(separator: ", ") + ")")
+                    config.teams = state.config.teams
                 }
                 if config.transports != state.config.transports {
                     notApplied.append("transport settings (listen address, limits, page size) apply at the next restart")
@@ -144,7 +166,7 @@ public final class PluginHost: Sendable {
                 return Self.mountTree(&state, factory: factory, onEvent: onEvent)
             }
         }
-        store.replaceRoot(root)
+        install(root)
         startWatching()
         for note in notApplied { onEvent(.warning(note)) }
         return notApplied
@@ -152,7 +174,7 @@ public final class PluginHost: Sendable {
 
     func apply(_ batch: DirectoryChangeBatch, toDirectoryAt index: Int) {
         let factory = self.factory, onEvent = self.onEvent
-        let root: MountNode = state.withLock { state in
+        let root: MountForest = state.withLock { state in
             var contents = state.directories[index]
             if batch.needsRescan {
                 Self.scan(&contents, factory: factory, onEvent: onEvent)
@@ -167,7 +189,16 @@ public final class PluginHost: Sendable {
             state.directories[index] = contents
             return Self.mountTree(&state, factory: factory, onEvent: onEvent)
         }
-        store.replaceRoot(root)
+        install(root)
+    }
+
+    /// Swaps in the new tables (operator's and each team's), then releases the instances no table uses any more.
+    private func install(_ forest: MountForest) {
+        store.replaceRoot(forest.operatorRoot)
+        for (team, teamStore) in teamStores { teamStore.replaceRoot(forest.teamRoots[team] ?? MountNode()) }
+        for instance in forest.released {
+            factory.released(instance.provider, plugin: instance.plugin, placement: instance.placement)
+        }
     }
 
     // MARK: - Compiling the configuration into a mount tree
@@ -191,14 +222,22 @@ public final class PluginHost: Sendable {
 
     /// Builds the mount tree for the current state, reusing instances whose file, mount and configuration are
     /// unchanged, and dropping the rest (calls in flight keep dropped ones alive until they finish).
-    static func mountTree(_ state: inout State, factory: any ProviderFactory, onEvent: @escaping (HostEvent) -> Void) -> MountNode {
+    static func mountTree(_ state: inout State, factory: any ProviderFactory, onEvent: @escaping (HostEvent) -> Void) -> MountForest {
         var builder = MountTreeBuilder(state: state, factory: factory, onEvent: onEvent)
         let root = builder.build()
         for warning in builder.warnings where !state.warnings.contains(warning) { onEvent(.warning(warning)) }
+        let released = state.instances.filter { builder.usedInstances[$0.key] == nil }.map(\.value)
         state.instances = builder.usedInstances
         state.namedFiles = builder.namedFiles
         state.warnings = builder.warnings
-        return root
+        return MountForest(operatorRoot: root, teamRoots: builder.teamRoots, released: released)
+    }
+
+    /// One compile's output: what the operator sees, what each team sees, and the instances dropped.
+    struct MountForest {
+        var operatorRoot: MountNode
+        var teamRoots: [String: MountNode]
+        var released: [Instance]
     }
 }
 

@@ -38,4 +38,44 @@ public protocol ProviderFactory: Sendable {
     func instantiate(
         _ plugin: PluginIdentity, config: RawJSON, isolation: RuntimeConfig.Isolation
     ) throws(ProviderLoadFailure) -> any Provider
+    /// Teams (issue 8): instantiates for a placement; the default ignores it (see below).
+    func instantiate(
+        _ plugin: PluginIdentity, config: RawJSON, isolation: RuntimeConfig.Isolation, placement: InstancePlacement
+    ) throws(ProviderLoadFailure) -> any Provider
+    func released(_ provider: any Provider, plugin: PluginIdentity, placement: InstancePlacement)
 }
+
+// MARK: - Teams (issue 8)
+
+/// Where an instance is placed: for a team's mount, the team (whose sandbox applies) — never shared with another
+/// team; nil for the operator's own mounts.
+public struct InstancePlacement: Sendable, Hashable {
+    public var team: String?
+    public var sandbox: RuntimeConfig.SandboxSpec?
+    public var quotas: RuntimeConfig.Quotas?
+    /// The mount's namespace, for logs and the audit trail.
+    public var namespace: String?
+
+    public init(team: String? = nil, sandbox: RuntimeConfig.SandboxSpec? = nil, quotas: RuntimeConfig.Quotas? = nil,
+                namespace: String? = nil) {
+        self.team = team
+        self.sandbox = sandbox
+        self.quotas = quotas
+        self.namespace = namespace
+    }
+
+    public static let operatorOwned = InstancePlacement()
+}
+
+extension ProviderFactory {
+    /// Factories that know nothing of teams instantiate as before (the isolation still says `.sandboxed`).
+    public func instantiate(
+        _ plugin: PluginIdentity, config: RawJSON, isolation: RuntimeConfig.Isolation, placement: InstancePlacement
+    ) throws(ProviderLoadFailure) -> any Provider {
+        try instantiate(plugin, config: config, isolation: isolation)
+    }
+
+    /// Called once the host has dropped an instance from every routing table (calls in flight may still finish).
+    public func released(_ provider: any Provider, plugin: PluginIdentity, placement: InstancePlacement) {}
+}
+

@@ -63,7 +63,11 @@ struct HostOptions: ParsableArguments {
     /// Loads the configuration and every provider it names. Warnings and skipped files go to stderr.
     func makeHost(onEvent: @escaping @Sendable (HostEvent) -> Void = Self.reportProblems) throws -> (RuntimeConfig, PluginHost) {
         let config = try loadConfig()
-        return (config, PluginHost(config: config, factory: Self.factory(), onEvent: onEvent))
+        // Sandboxed mounts (every team mount) start their workers as `serve` would, without an audit trail.
+        let factory = TeamProviderFactory(native: Self.factory(), audit: nil) { record in
+            if record.level >= .warning { StandardError.write("plugboard: \(record.logger): \(record.message)") }
+        }
+        return (config, PluginHost(config: config, factory: factory, onEvent: onEvent))
     }
 }
 

@@ -12,6 +12,7 @@ struct List: ParsableCommand {
               plugboard list
               plugboard list --surface v1
               plugboard list --json | jq '.[] | select(.kind == "tool")'
+              plugboard list --team alpha        (what alpha's tokens see: its mounts and the shared ones)
             """)
 
     @OptionGroup var options: HostOptions
@@ -22,9 +23,20 @@ struct List: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(help: "List what this team's tokens see (default: everything, as the operator).")
+    var team: String?
+
     func run() throws {
         let (config, host) = try options.makeHost()
-        guard let table = host.store.table(forSurface: surface) else {
+        var store = host.store
+        if let team {
+            guard let teamStore = host.teamStores[team] else {
+                throw CommandFailure("unknown team '\(team)'; \(options.configName) declares: "
+                    + (config.teams.isEmpty ? "no teams" : config.teams.map(\.name).joined(separator: ", ")))
+            }
+            store = teamStore
+        }
+        guard let table = store.table(forSurface: surface) else {
             throw CommandFailure("unknown surface '\(surface)'; \(options.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
         let rows = Self.rows(of: table)

@@ -71,14 +71,20 @@ struct Serve: AsyncParsableCommand {
             throw CommandFailure("unknown surface '\(stdioSurface)'; \(options.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
         let builtins = diagnostics ? [MountNode(namespace: "diag", providers: [DiagnosticsProvider()])] : []
-        let host = PluginHost(config: config, factory: HostOptions.factory(), builtins: builtins) { event in
+        let teams = try TeamServing(config: config, logger: logger)  // Teams/TeamServing.swift
+        let host = PluginHost(config: config, factory: teams.factory, builtins: builtins) { event in
             switch event {
             case .warning, .skipped: logger.warning("\(event)")
             default: logger.info("\(event)")
             }
         }
         host.startWatching()
-        let reloader = options.configFile.map { ConfigReloader(file: $0, host: host, logger: logger) }
+        let access = teams.access(host: host)
+        let reloader = options.configFile.map { file in
+            ConfigReloader(file: file, host: host, logger: logger) { [authenticator = access.authenticator] config in
+                authenticator?.update(config.teams)  // new and revoked tokens apply at once
+            }
+        }
 
         let address = http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: config.transports.http.host, port: config.transports.http.port)
         logger.info("configuration: \(options.configName)")
@@ -86,15 +92,17 @@ struct Serve: AsyncParsableCommand {
                                            httpAddress: stdio ? nil : address).text)
         let server = MCPServer(store: host.store, configuration: .init(limits: JSONParser.Limits(
             maxDepth: maxDepth ?? config.transports.limits.maxJSONDepth,
-            maxBytes: maxMessageBytes ?? config.transports.limits.maxRequestBytes)))
+            maxBytes: maxMessageBytes ?? config.transports.limits.maxRequestBytes), observeCall: teams.callObserver))
         if stdio {
-            await StdioTransport.run(server: server, surface: stdioSurface, logger: logger)
+            await StdioTransport.run(server: server, surface: stdioSurface, principal: access.stdioPrincipal, logger: logger)
         } else {
             try await HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
-                                    sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds)).run()
+                                    sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
+                                    authenticator: access.authenticator).run()
         }
         reloader?.stop()
         host.stopWatching()
+        teams.close()
     }
 }
 
@@ -102,13 +110,14 @@ struct Serve: AsyncParsableCommand {
 final class ConfigReloader {
     private let source: any DispatchSourceSignal
 
-    init(file: String, host: PluginHost, logger: Logger) {
+    init(file: String, host: PluginHost, logger: Logger, onReload: (@Sendable (RuntimeConfig) -> Void)? = nil) {
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "plugboard.sighup"))
         source.setEventHandler {
             do throws(ConfigError) {
                 let config = try RuntimeConfigDecoder.load(file: file, bundledDirectory: HostOptions.bundledDirectory)
                 let notApplied = host.reload(config)
+                onReload?(config)
                 let note = notApplied.isEmpty ? "" : " (not applied: \(notApplied.joined(separator: "; ")))"
                 logger.notice("reloaded \(file)\(note)")
             } catch {

@@ -45,13 +45,16 @@ struct Validate: ParsableCommand {
             }
         }
         check(config.mounts, at: "$.mounts")
+        // Team mounts (by reference they moved here from $.mounts; the paths name where they are now).
+        for (index, team) in config.teams.enumerated() { check(team.mounts, at: "$.teams[\(index)].mounts") }
         guard problems.isEmpty else {
             throw CommandFailure("\(options.configName) has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
                 + problems.map { "  \($0)" }.joined(separator: "\n"))
         }
         print("\(options.configName) is valid: \(config.mounts.count) mount\(config.mounts.count == 1 ? "" : "s"), "
             + "\(plugins.count) provider file\(plugins.count == 1 ? "" : "s") (\(ids.sorted().joined(separator: ", "))), "
-            + "surfaces \(config.surfaces.map { "\($0.name) at \($0.path)" }.joined(separator: ", "))")
+            + "surfaces \(config.surfaces.map { "\($0.name) at \($0.path)" }.joined(separator: ", "))"
+            + (config.teams.isEmpty ? "" : ", teams \(config.teams.map(\.name).joined(separator: ", "))"))
     }
 }
 

@@ -9,23 +9,31 @@ extension MCPServer {
         let routingTable = try table(for: session)
         let kind: ComponentKind
         let routed: Result<Route, RoutingError>
+        let exposed: String
         var requestedURI: String? = nil
         switch message.method {
         case "resources/read":
             kind = .resource
-            let uri = try message.stringParam("uri", required: true)!
-            requestedURI = uri
-            routed = routingTable.routeResource(uri: uri, version: context.pinnedVersion)
+            exposed = try message.stringParam("uri", required: true)!
+            requestedURI = exposed
+            routed = routingTable.routeResource(uri: exposed, version: context.pinnedVersion)
         default:
             kind = message.method == "tools/call" ? .tool : .prompt
-            let name = try message.stringParam("name", required: true)!
-            routed = routingTable.route(kind, name, version: context.pinnedVersion)
+            exposed = try message.stringParam("name", required: true)!
+            routed = routingTable.route(kind, exposed, version: context.pinnedVersion)
         }
+        // The audit trail (CallAudit.swift): recorded when this call ends, however it ends.
+        let audit = CallAudit(observe: configuration.observeCall, session: session, kind: kind, exposed: exposed)
+        defer { audit.finish() }
         let route: Route
         switch routed {
         case .success(let found): route = found
-        case .failure(let error): throw rpcError(for: error, stateless: context.isStateless)
+        case .failure(let error):
+            audit.outcome = "not_found"
+            throw rpcError(for: error, stateless: context.isStateless)
         }
+        audit.provider = route.provider.info
+        audit.version = route.invocation.version?.raw
 
         var invocation = route.invocation
         if kind != .resource, let arguments = message.param("arguments"), !arguments.elementsEqual("null".utf8) {
@@ -40,7 +48,9 @@ extension MCPServer {
         var result: [UInt8]
         do {
             result = try await route.provider.invoke(invocation, context: invocationContext)
+            audit.outcome = "ok"
         } catch {
+            audit.failed(error)
             if error.kind == .cancelled || Task.isCancelled { return nil }
             if kind == .tool, error.kind == .failed { return toolFailure(error.message, stateless: context.isStateless) }
             throw rpcError(for: error, kind: kind, exposed: route.exposedKey, stateless: context.isStateless)

@@ -10,9 +10,14 @@ public final class MCPServer: Sendable {
         public var serverName: String
         public var serverVersion: String
         public var instructions: String?
+        /// Told of every tools/call, prompts/get and resources/read once it ends (the audit trail). Called on the
+        /// request's task: keep it cheap (hand the record to a writer thread).
+        public var observeCall: (@Sendable (CallRecord) -> Void)?
 
         public init(limits: JSONParser.Limits = JSONParser.Limits(maxDepth: 64, maxBytes: 4 << 20),
-                    serverName: String = "plugboard", serverVersion: String = "0.1.0", instructions: String? = nil) {
+                    serverName: String = "plugboard", serverVersion: String = "0.1.0", instructions: String? = nil,
+                    observeCall: (@Sendable (CallRecord) -> Void)? = nil) {
+            self.observeCall = observeCall
             self.limits = limits
             self.serverName = serverName
             self.serverVersion = serverVersion
@@ -74,7 +79,8 @@ public final class MCPServer: Sendable {
     }
 
     func table(for session: MCPSession) throws(RPCError) -> RoutingTable {
-        guard let table = store.table(forSurface: session.surface) else {
+        // A team's session reads its team's tables: what it may not see is simply not there.
+        guard let table = (session.principal?.store ?? store).table(forSurface: session.surface) else {
             throw .internalError("surface '\(session.surface)' is not configured")
         }
         return table

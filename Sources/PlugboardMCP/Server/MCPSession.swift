@@ -6,6 +6,8 @@ import Synchronization
 /// so one client's bad input cannot reach another's.
 public final class MCPSession: Sendable {
     public let surface: String
+    /// The team this session acts for (multi-team hosting); nil: the operator, who sees everything.
+    public let principal: Principal?
     private struct State {
         var negotiatedVersion: String?
         var logLevel: LogLevel?
@@ -14,8 +16,9 @@ public final class MCPSession: Sendable {
     }
     private let state = Mutex(State())
 
-    public init(surface: String) {
+    public init(surface: String, principal: Principal? = nil) {
         self.surface = surface
+        self.principal = principal
     }
 
     public var negotiatedVersion: String? {

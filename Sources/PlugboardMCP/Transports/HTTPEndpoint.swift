@@ -19,9 +19,16 @@ struct HTTPEndpoint: Sendable {
 
     func post(_ request: Request) async -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
+        let principal: Principal?
+        switch authenticate(request) {  // HTTPEndpoint+Teams.swift
+        case .failure(let refused): return refused.response
+        case .success(let found): principal = found
+        }
         var request = request
         let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: server.configuration.limits.maxBytes) } catch {
+        let limit = requestLimit(for: principal)
+        do { body = try await request.collectBody(upTo: limit.bytes) } catch {
+            if limit.isTeamQuota, let principal { return Self.requestTooLarge(principal: principal, limit: limit.bytes) }
             return Self.error(.contentTooLarge, nil, .invalidRequest(
                 "the body exceeds the limit of \(server.configuration.limits.maxBytes) bytes"))
         }
@@ -35,13 +42,14 @@ struct HTTPEndpoint: Sendable {
         do { meta = try message.meta() } catch { return Self.error(.badRequest, message.id, error) }
 
         if let version = meta?[ProtocolVersions.protocolVersionKey] {
-            return await stateless(message, meta: meta!, version: version, request: request)
+            return await stateless(message, meta: meta!, version: version, request: request, principal: principal, size: bytes.count)
         }
-        return await handshake(message, request: request)
+        return await handshake(message, request: request, principal: principal, size: bytes.count)
     }
 
     /// 2026-07-28: no session; the headers must repeat what the body says.
-    private func stateless(_ message: IncomingMessage, meta: JSONObject, version: JSONValue, request: Request) async -> Response {
+    private func stateless(_ message: IncomingMessage, meta: JSONObject, version: JSONValue, request: Request,
+                           principal: Principal?, size: Int) async -> Response {
         let headers = request.headers
         if headers[values: Self.versionHeader].count != 1 || headers[Self.versionHeader] != version.stringValue {
             return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
@@ -64,19 +72,19 @@ struct HTTPEndpoint: Sendable {
         let context: RequestContext
         do { context = try RequestContext.read(meta) } catch { return Self.error(.badRequest, message.id, error) }
         guard message.kind == .request(id: message.id ?? []) else { return Response(status: .accepted) }
-        let session = MCPSession(surface: surface)
+        let session = MCPSession(surface: surface, principal: principal)
         return await answer(message, session: session, streaming: context.progressToken != nil || context.logLevel != nil,
-                            request: request, extraHeaders: [:])
+                            request: request, extraHeaders: [:], size: size)
     }
 
-    private func handshake(_ message: IncomingMessage, request: Request) async -> Response {
+    private func handshake(_ message: IncomingMessage, request: Request, principal: Principal?, size: Int) async -> Response {
         if let version = request.headers[Self.versionHeader], !ProtocolVersions.all.contains(version) {
             return Self.error(.badRequest, message.id, RequestContext.unsupported(version))
         }
         let session: HTTPSession
         var extraHeaders: HTTPFields = [:]
         if message.method == "initialize", message.id != nil, request.headers[Self.sessionHeader] == nil {
-            guard let created = transport.sessions.create(surface: surface) else {
+            guard let created = transport.sessions.create(surface: surface, principal: principal) else {
                 return Self.error(.serviceUnavailable, message.id, .internalError("too many open sessions; try again later"))
             }
             session = created
@@ -86,7 +94,9 @@ struct HTTPEndpoint: Sendable {
                 return Self.error(.badRequest, message.id, .invalidRequest(
                     "the Mcp-Session-Id header is required (start a session with initialize)"))
             }
-            guard let found = transport.sessions.find(id), found.mcp.surface == surface else {
+            // Another team's session is answered as if it did not exist.
+            guard let found = transport.sessions.find(id), found.mcp.surface == surface,
+                  found.mcp.principal == nil ? principal == nil : found.mcp.principal!.matches(principal) else {
                 return Self.error(.notFound, message.id, .invalidRequest("session '\(id)' does not exist or has expired; initialize again"))
             }
             session = found
@@ -99,17 +109,25 @@ struct HTTPEndpoint: Sendable {
         case .request:
             let context = try? RequestContext.read(try? message.meta())
             let streaming = context?.progressToken != nil || session.mcp.logLevel != nil
-            return await answer(message, session: session.mcp, streaming: streaming, request: request, extraHeaders: extraHeaders)
+            return await answer(message, session: session.mcp, streaming: streaming, request: request, extraHeaders: extraHeaders,
+                                size: size)
         }
     }
 
     /// JSON when the request cannot produce notifications; otherwise an SSE stream carrying them, then the response.
     private func answer(_ message: IncomingMessage, session: MCPSession, streaming: Bool, request: Request,
-                        extraHeaders: HTTPFields) async -> Response {
+                        extraHeaders: HTTPFields, size: Int) async -> Response {
+        // A team's quotas (MCPServer+Quota.swift): refused before any work, released when the reply is ready.
+        let admission = server.admit(message, session: session, requestBytes: size)
+        if case .refused(let reply, let retryAfter) = admission {
+            await transport.holdRefusal()  // HTTPEndpoint+Teams.swift: a flooding connection is slowed, not served
+            return Self.tooManyRequests(reply, retryAfter: retryAfter)
+        }
         let canStream = streaming && ["tools/call", "prompts/get", "resources/read"].contains(message.method)
             && (request.headers[.accept]?.contains("text/event-stream") ?? false)
         if !canStream {
-            let reply = await server.respond(to: message, session: session, notify: { _ in })
+            let reply = server.complete(await server.respond(to: message, session: session, notify: { _ in }),
+                                        for: message, admission: admission)
             guard let reply else { return Response(status: .accepted, headers: extraHeaders) }
             var headers = extraHeaders
             headers[.contentType] = "application/json"
@@ -118,7 +136,8 @@ struct HTTPEndpoint: Sendable {
         let (notifications, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(HTTPSession.streamBuffer))
         let server = self.server
         let work = Task {
-            let reply = await server.respond(to: message, session: session, notify: { continuation.yield($0) })
+            let reply = server.complete(await server.respond(to: message, session: session, notify: { continuation.yield($0) }),
+                                        for: message, admission: admission)
             continuation.finish()
             return reply
         }
@@ -141,11 +160,17 @@ struct HTTPEndpoint: Sendable {
 
     func get(_ request: Request) -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
+        let principal: Principal?
+        switch authenticate(request) {
+        case .failure(let refused): return refused.response
+        case .success(let found): principal = found
+        }
         guard let id = request.headers[Self.sessionHeader] else {
             return Response(status: .methodNotAllowed, headers: [.allow: "POST, DELETE"],
                             body: .init(byteBuffer: ByteBuffer(string: "GET needs an Mcp-Session-Id (handshake-era sessions only)\n")))
         }
-        guard let session = transport.sessions.find(id) else {
+        guard let session = transport.sessions.find(id),
+              session.mcp.principal == nil ? principal == nil : session.mcp.principal!.matches(principal) else {
             return Self.error(.notFound, nil, .invalidRequest("session '\(id)' does not exist or has expired"))
         }
         guard let events = session.openStream() else {
@@ -171,10 +196,15 @@ struct HTTPEndpoint: Sendable {
 
     func delete(_ request: Request) -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
+        let principal: Principal?
+        switch authenticate(request) {
+        case .failure(let refused): return refused.response
+        case .success(let found): principal = found
+        }
         guard let id = request.headers[Self.sessionHeader] else {
             return Self.error(.badRequest, nil, .invalidRequest("DELETE needs the Mcp-Session-Id header of the session to end"))
         }
-        guard transport.sessions.remove(id) else {
+        guard transport.sessions.remove(id, principal: principal) else {
             return Self.error(.notFound, nil, .invalidRequest("session '\(id)' does not exist or has expired"))
         }
         return Response(status: .noContent)

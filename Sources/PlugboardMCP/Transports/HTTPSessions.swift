@@ -10,9 +10,9 @@ final class HTTPSession: Sendable {
     private let stream = Mutex<AsyncStream<[UInt8]>.Continuation?>(nil)
     static let streamBuffer = 256
 
-    init(id: String, surface: String) {
+    init(id: String, surface: String, principal: Principal? = nil) {
         self.id = id
-        self.mcp = MCPSession(surface: surface)
+        self.mcp = MCPSession(surface: surface, principal: principal)
     }
 
     /// Opens the GET stream; nil when one is already open (one per session).
@@ -57,10 +57,10 @@ final class HTTPSessions: Service, Sendable {
         self.maxSessions = maxSessions
     }
 
-    func create(surface: String) -> HTTPSession? {
+    func create(surface: String, principal: Principal? = nil) -> HTTPSession? {
         var generator = SystemRandomNumberGenerator()
         let id = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
-        let session = HTTPSession(id: id, surface: surface)
+        let session = HTTPSession(id: id, surface: surface, principal: principal)
         return sessions.withLock { all in
             guard all.count < maxSessions else { return nil }
             all[id] = session
@@ -74,16 +74,25 @@ final class HTTPSessions: Service, Sendable {
         return session
     }
 
-    func remove(_ id: String) -> Bool {
-        guard let session = sessions.withLock({ $0.removeValue(forKey: id) }) else { return false }
+    /// Ends a session; only with the credentials that opened it (another team's id is "not found").
+    func remove(_ id: String, principal: Principal? = nil) -> Bool {
+        let removed = sessions.withLock { all -> HTTPSession? in
+            guard let session = all[id] else { return nil }
+            let owner = session.mcp.principal
+            guard owner == nil ? principal == nil : owner!.matches(principal) else { return nil }
+            return all.removeValue(forKey: id)
+        }
+        guard let session = removed else { return false }
         session.close()
         return true
     }
 
     var count: Int { sessions.withLock { $0.count } }
 
-    func broadcast(_ message: [UInt8], surface: String? = nil) {
-        for session in sessions.withLock({ Array($0.values) }) where surface == nil || session.mcp.surface == surface {
+    /// To every session of `team` (nil: the operator's sessions) — a team's lists change with its own view.
+    func broadcast(_ message: [UInt8], team: String?, surface: String? = nil) {
+        for session in sessions.withLock({ Array($0.values) })
+        where (surface == nil || session.mcp.surface == surface) && session.mcp.principal?.team == team {
             session.push(message)
         }
     }

@@ -17,9 +17,16 @@ public struct HTTPTransport: Sendable {
     let logger: Logger
     let sessions: HTTPSessions
     let keepAliveInterval: Duration
+    /// Bearer authentication for multi-team hosting; nil: open, as without teams.
+    let authenticator: (any BearerAuthenticator)?
+    /// How long a quota refusal is held before it is sent (HTTPEndpoint+Teams.swift).
+    let refusalHold: Duration
 
     public init(server: MCPServer, host: String, port: Int, logger: Logger,
-                sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15)) {
+                sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15),
+                authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100)) {
+        self.authenticator = authenticator
+        self.refusalHold = refusalHold
         self.server = server
         self.host = host
         self.port = port
@@ -37,12 +44,19 @@ public struct HTTPTransport: Sendable {
             router.get(RouterPath(surface.path)) { request, _ in endpoint.get(request) }
             router.delete(RouterPath(surface.path)) { request, _ in endpoint.delete(request) }
         }
-        let observation = server.store.observe { [sessions] kinds in
+        var observations = [server.store.observe { [sessions] kinds in
             for method in ListChanged.methods(for: kinds) {
-                sessions.broadcast(WireMessages.notification(method: method, params: Array("{}".utf8)))
+                sessions.broadcast(WireMessages.notification(method: method, params: Array("{}".utf8)), team: nil)
             }
+        }]
+        for (team, store) in authenticator?.teamStores ?? [:] {
+            observations.append(store.observe { [sessions] kinds in
+                for method in ListChanged.methods(for: kinds) {
+                    sessions.broadcast(WireMessages.notification(method: method, params: Array("{}".utf8)), team: team)
+                }
+            })
         }
-        defer { observation.cancel() }
+        defer { for observation in observations { observation.cancel() } }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "plugboard"),

@@ -10,13 +10,13 @@ public enum StdioTransport {
     /// Seconds to let requests in flight finish after end of input before cancelling them.
     public static let endOfInputGrace: Double = 10
 
-    public static func run(server: MCPServer, surface: String, logger: Logger,
+    public static func run(server: MCPServer, surface: String, principal: Principal? = nil, logger: Logger,
                            input: Int32 = 0, output: Int32 = 1, drainOn signals: [Int32] = [SIGTERM, SIGINT]) async {
-        let session = MCPSession(surface: surface)
+        let session = MCPSession(surface: surface, principal: principal)
         let writer = BatchedWriter(fd: output)
         let inFlight = DispatchGroup()
         let notify: MCPServer.Notify = { writer.write($0) }
-        let observation = server.store.observe { kinds in
+        let observation = (principal?.store ?? server.store).observe { kinds in
             // list_changed belongs to the handshake era (2026-07-28 clients re-list on their own schedule).
             guard session.negotiatedVersion != nil else { return }
             for method in ListChanged.methods(for: kinds) {
@@ -69,7 +69,13 @@ public enum StdioTransport {
                             case .request:
                                 inFlight.enter()
                                 Task {
-                                    if let reply = await server.respond(to: message, session: session, notify: notify) {
+                                    // A team principal's quotas apply on stdio too (refusals are plain replies here).
+                                    let admission = server.admit(message, session: session, requestBytes: bytes.count)
+                                    if case .refused(let refusal, _) = admission {
+                                        writer.write(refusal)
+                                    } else if let reply = server.complete(
+                                        await server.respond(to: message, session: session, notify: notify),
+                                        for: message, admission: admission) {
                                         writer.write(reply)
                                     }
                                     inFlight.leave()

@@ -1,0 +1,35 @@
+import PlugboardCore
+
+/// One finished call, for the audit trail: who, what (as exposed and as the provider knows it), which build of
+/// the provider, how long, and how it ended. Never the token itself, never the arguments.
+public struct CallRecord: Sendable {
+    public var team: String?
+    public var tokenID: String?
+    public var tokenHash: String?
+    public var surface: String
+    public var kind: ComponentKind
+    /// The name or URI as the client used it.
+    public var exposed: String
+    public var version: String?
+    public var provider: ProviderInfo?
+    public var duration: Duration
+    /// `ok`, `tool_error`, `not_found`, `refused:<quota>`, or an invocation error kind (`timed_out`, `unavailable`…).
+    public var outcome: String
+    /// The error's message where the call failed (a worker's exit cause is named here).
+    public var detail: String?
+
+    public init(team: String?, tokenID: String?, tokenHash: String?, surface: String, kind: ComponentKind, exposed: String,
+                version: String?, provider: ProviderInfo?, duration: Duration, outcome: String, detail: String?) {
+        self.team = team
+        self.tokenID = tokenID
+        self.tokenHash = tokenHash
+        self.surface = surface
+        self.kind = kind
+        self.exposed = exposed
+        self.version = version
+        self.provider = provider
+        self.duration = duration
+        self.outcome = outcome
+        self.detail = detail
+    }
+}

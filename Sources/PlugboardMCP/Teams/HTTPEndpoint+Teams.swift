@@ -1,0 +1,75 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PlugboardJSON
+
+extension RPCError {
+    /// The HTTP request carried no valid bearer token (the status is 401; this is the body's code).
+    public static let unauthorizedCode = -32041
+}
+
+extension HTTPTransport {
+    /// A quota refusal is answered after a short hold. A client that waits for each answer (any HTTP/1.1
+    /// connection) can then send at most a few refused requests a second per connection, so a team flooding past
+    /// its quota costs the server little CPU and cannot slow other teams with refusals. The hold is a suspended
+    /// task, not a thread.
+    func holdRefusal() async {
+        guard refusalHold > .zero else { return }
+        try? await Task.sleep(for: refusalHold)
+    }
+}
+
+/// Multi-team hosting on the HTTP transport: bearer authentication, 401 and 429 answers.
+extension HTTPEndpoint {
+    static let wwwAuthenticate = HTTPField.Name("WWW-Authenticate")!
+    static let retryAfter = HTTPField.Name("Retry-After")!
+
+    /// The principal a request acts for (nil: the operator, when no teams are configured), or the 401 to send.
+    func authenticate(_ request: Request) -> Result<Principal?, Refused> {
+        guard let authenticator = transport.authenticator else { return .success(nil) }
+        switch authenticator.authenticate(authorization: request.headers[.authorization]) {
+        case .open: return .success(nil)
+        case .principal(let principal): return .success(principal)
+        case .refused(let tokenGiven): return .failure(Refused(response: Self.unauthorized(tokenGiven: tokenGiven)))
+        }
+    }
+
+    struct Refused: Error {
+        var response: Response
+    }
+
+    /// RFC 6750: a challenge without an error when no token came; `invalid_token` when one did.
+    static func unauthorized(tokenGiven: Bool) -> Response {
+        let challenge = tokenGiven ? #"Bearer realm="plugboard", error="invalid_token""# : #"Bearer realm="plugboard""#
+        let message = tokenGiven
+            ? "the bearer token is not valid here (unknown or revoked); ask the operator for a token of your team"
+            : "this server needs a bearer token: send 'Authorization: Bearer <token>' (the operator mints one per team)"
+        return Response(status: .unauthorized, headers: [.contentType: "application/json", wwwAuthenticate: challenge],
+                        body: .init(byteBuffer: ByteBuffer(bytes: WireMessages.error(id: nil, RPCError(RPCError.unauthorizedCode, message)))))
+    }
+
+    /// 429 for a quota refusal; `Retry-After` (whole seconds, at least 1) when a rate limit says when.
+    static func tooManyRequests(_ reply: [UInt8], retryAfter: Duration?) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter {
+            let seconds = Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) * 1e-18
+            headers[Self.retryAfter] = String(max(1, Int(seconds.rounded(.up))))
+        }
+        return Response(status: .tooManyRequests, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply)))
+    }
+
+    /// The request-size limit for this principal: the server's, or the team's quota when it is smaller.
+    func requestLimit(for principal: Principal?) -> (bytes: Int, isTeamQuota: Bool) {
+        let serverLimit = server.configuration.limits.maxBytes
+        guard let team = principal?.quota, let quota = team.limits.maxRequestBytes, quota < serverLimit else {
+            return (serverLimit, false)
+        }
+        return (quota, true)
+    }
+
+    static func requestTooLarge(principal: Principal, limit: Int) -> Response {
+        let error = RPCError(RPCError.quotaExceededCode, "the body exceeds team '\(principal.team)' quota max_request_bytes = \(limit)",
+                             data: .object(["quota": .string("max_request_bytes"), "limit": .int(limit), "team": .string(principal.team)]))
+        return Self.error(.contentTooLarge, nil, error)
+    }
+}

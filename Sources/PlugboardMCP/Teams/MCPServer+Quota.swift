@@ -1,0 +1,74 @@
+import PlugboardCore
+import PlugboardJSON
+
+extension RPCError {
+    /// A team's quota refused the request (implementation-defined server error range).
+    public static let quotaExceededCode = -32040
+}
+
+/// Quotas on a team's requests, checked by the transports before `respond` (so HTTP can answer 429 before it
+/// opens a stream) and after it (response size). The operator's sessions have no quotas.
+extension MCPServer {
+    public enum Admission: Sendable {
+        /// No quota applies (the operator's session, or a request that is not a call).
+        case free
+        /// Admitted under the team's gate: pass it to `complete` when the reply is ready.
+        case admitted(QuotaGate)
+        /// Refused: send `reply`; `retryAfter` is set for rate limits (HTTP: 429 with Retry-After).
+        case refused(reply: [UInt8], retryAfter: Duration?)
+    }
+
+    static let callMethods: Set<String> = ["tools/call", "prompts/get", "resources/read"]
+
+    /// Request size for every request of a team's session; calls in flight and calls per second for calls.
+    public func admit(_ message: IncomingMessage, session: MCPSession, requestBytes: Int) -> Admission {
+        guard let principal = session.principal else { return .free }
+        let gate = principal.quota
+        if let maximum = gate.limits.maxRequestBytes, requestBytes > maximum {
+            return .refused(reply: WireMessages.error(id: message.id, Self.requestTooLarge(team: gate.team, bytes: requestBytes, limit: maximum)),
+                            retryAfter: nil)
+        }
+        guard message.id != nil, Self.callMethods.contains(message.method) else { return .free }
+        guard let refusal = gate.admit() else { return .admitted(gate) }
+        if let observe = configuration.observeCall {
+            let isResource = message.method == "resources/read"
+            let exposed = (try? message.stringParam(isResource ? "uri" : "name", required: false)) ?? nil
+            observe(CallRecord(
+                team: principal.team, tokenID: principal.tokenID, tokenHash: principal.tokenHash, surface: session.surface,
+                kind: isResource ? .resource : message.method == "tools/call" ? .tool : .prompt, exposed: exposed ?? "",
+                version: nil, provider: nil, duration: .zero, outcome: "refused:\(refusal.quota)", detail: nil))
+        }
+        return .refused(reply: WireMessages.error(id: message.id, Self.quotaError(team: gate.team, refusal)),
+                        retryAfter: refusal.retryAfter)
+    }
+
+    /// Releases the call's place and replaces a reply larger than the team's response quota by an error.
+    public func complete(_ reply: [UInt8]?, for message: IncomingMessage, admission: Admission) -> [UInt8]? {
+        guard case .admitted(let gate) = admission else { return reply }
+        gate.release()
+        guard let reply, let maximum = gate.limits.maxResponseBytes, reply.count > maximum else { return reply }
+        return WireMessages.error(id: message.id, RPCError(
+            RPCError.quotaExceededCode,
+            "the response of \(reply.count) bytes exceeds team '\(gate.team)' quota max_response_bytes = \(maximum); "
+                + "ask for less (a smaller page, a narrower query) or have the operator raise the quota",
+            data: .object(["quota": .string("max_response_bytes"), "limit": .int(maximum), "team": .string(gate.team)])))
+    }
+
+    static func quotaError(team: String, _ refusal: QuotaGate.Refusal) -> RPCError {
+        var data: JSONObject = ["quota": .string(refusal.quota), "limit": .string(refusal.limit), "team": .string(team)]
+        var message = "team '\(team)' is over its quota \(refusal.quota) = \(refusal.limit)"
+        if let wait = refusal.retryAfter {
+            let milliseconds = Int((Double(wait.components.seconds) * 1000 + Double(wait.components.attoseconds) / 1e15).rounded(.up))
+            data.members.append((key: "retry_after_ms", value: .int(milliseconds)))
+            message += "; retry in \(milliseconds) ms"
+        } else {
+            message += "; wait for a call in flight to finish"
+        }
+        return RPCError(RPCError.quotaExceededCode, message, data: .object(data))
+    }
+
+    static func requestTooLarge(team: String, bytes: Int, limit: Int) -> RPCError {
+        RPCError(RPCError.quotaExceededCode, "the request of \(bytes) bytes exceeds team '\(team)' quota max_request_bytes = \(limit)",
+                 data: .object(["quota": .string("max_request_bytes"), "limit": .int(limit), "team": .string(team)]))
+    }
+}

@@ -1,0 +1,110 @@
+import Atomics
+import PlugboardConfig
+import PlugboardCore
+import PlugboardLoader
+import PlugboardMCP
+
+/// Bearer tokens of the configured teams. A presented token is hashed (SHA-256) and compared with every stored
+/// hash in constant time — no early exit on the first differing byte, none on the first match — so timing
+/// tells nothing about which bytes or which tokens matched. Revoked tokens are not kept at all. SIGHUP swaps in
+/// the new token set atomically (readers never take a lock).
+final class TeamAuthenticator: BearerAuthenticator {
+    private struct Entry {
+        let digest: [UInt8]
+        let principal: Principal
+    }
+    private final class Entries: AtomicReference, Sendable {
+        let all: [Entry]
+        init(_ all: [Entry]) { self.all = all }
+    }
+    private let entries: ManagedAtomic<Entries>
+    private let principals: [String: TeamPrincipals]
+    let teamStores: [String: RoutingTableStore]
+
+    init(teams: [RuntimeConfig.Team], principals: [String: TeamPrincipals]) {
+        self.principals = principals
+        entries = ManagedAtomic(Entries(Self.entries(teams, principals)))
+        teamStores = principals.mapValues(\.store)
+    }
+
+    /// New and revoked tokens of the teams this server started with (a new team needs a restart).
+    func update(_ teams: [RuntimeConfig.Team]) {
+        entries.store(Entries(Self.entries(teams, principals)), ordering: .releasing)
+    }
+
+    private static func entries(_ teams: [RuntimeConfig.Team], _ principals: [String: TeamPrincipals]) -> [Entry] {
+        var entries: [Entry] = []
+        for team in teams {
+            guard let made = principals[team.name] else { continue }
+            for token in team.tokens where !token.revoked {
+                guard let digest = Self.bytes(hex: token.sha256) else { continue }
+                entries.append(Entry(digest: digest, principal: made.principal(token: token)))
+            }
+        }
+        return entries
+    }
+
+    func authenticate(authorization: String?) -> Authentication {
+        guard let authorization else { return .refused(tokenGiven: false) }
+        // RFC 6750: the scheme is case-insensitive; exactly one space before the token.
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return .refused(tokenGiven: true) }
+        var hasher = SHA256()
+        hasher.update(parts[1].utf8)
+        let presented = hasher.finalize()
+        var found: Principal?
+        for entry in entries.load(ordering: .acquiring).all where Self.constantTimeEqual(entry.digest, presented) {
+            found = entry.principal  // keep looping: every entry is compared whatever matched
+        }
+        return found.map { .principal($0) } ?? .refused(tokenGiven: true)
+    }
+
+    /// Equal-length digests compared with an OR of XORs: the time does not depend on where they differ.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// One team's shared parts: its routing tables and its quota gate (one per team, whichever token is used).
+struct TeamPrincipals {
+    let team: String
+    let store: RoutingTableStore
+    let quota: QuotaGate
+
+    init(team: RuntimeConfig.Team, store: RoutingTableStore) {
+        self.team = team.name
+        self.store = store
+        let quotas = team.quotas
+        quota = QuotaGate(team: team.name, limits: QuotaGate.Limits(
+            maxConcurrentCalls: quotas.maxConcurrentCalls, callsPerSecond: quotas.callsPerSecond,
+            maxRequestBytes: quotas.maxRequestBytes, maxResponseBytes: quotas.maxResponseBytes))
+    }
+
+    func principal(token: RuntimeConfig.Token?) -> Principal {
+        Principal(team: team, tokenID: token?.id, tokenHash: token.map { String($0.sha256.prefix(12)) }, store: store, quota: quota)
+    }
+}

@@ -1,0 +1,51 @@
+import Logging
+import PlugboardConfig
+import PlugboardCore
+import PlugboardHost
+import PlugboardMCP
+
+/// What `serve` adds for multi-team hosting: the audit trail, the factory that sandboxes team providers, and,
+/// once the host is up, the bearer authenticator (HTTP) and the operator's stdio principal.
+struct TeamServing {
+    let config: RuntimeConfig
+    let audit: AuditTrail?
+    let factory: TeamProviderFactory
+
+    init(config: RuntimeConfig, logger: Logger) throws {
+        self.config = config
+        if let spec = config.audit {
+            do { audit = AuditTrail(log: try AuditLog(spec)) } catch { throw CommandFailure("\(error)") }
+        } else {
+            audit = nil
+        }
+        factory = TeamProviderFactory(native: HostOptions.factory(), audit: audit) { record in
+            logger.log(level: record.level >= .warning ? .warning : .info, "\(record.logger): \(record.message)")
+        }
+    }
+
+    var callObserver: (@Sendable (CallRecord) -> Void)? {
+        guard let audit else { return nil }
+        return { audit.call($0) }
+    }
+
+    struct Access {
+        /// nil without teams: HTTP stays open.
+        var authenticator: TeamAuthenticator?
+        /// The team `transports.stdio.team` names; nil: the operator, who sees everything.
+        var stdioPrincipal: Principal?
+    }
+
+    func access(host: PluginHost) -> Access {
+        guard !config.teams.isEmpty else { return Access() }
+        var principals: [String: TeamPrincipals] = [:]
+        for team in config.teams {
+            guard let store = host.teamStores[team.name] else { continue }
+            principals[team.name] = TeamPrincipals(team: team, store: store)
+        }
+        let stdio = config.transports.stdio.team.flatMap { principals[$0]?.principal(token: nil) }
+        return Access(authenticator: TeamAuthenticator(teams: config.teams, principals: principals), stdioPrincipal: stdio)
+    }
+
+    /// Writes what the audit trail still holds.
+    func close() { audit?.log.close() }
+}
