@@ -26,8 +26,8 @@ public final class LoaderProviderFactory: ProviderFactory {
         _ plugin: PluginIdentity, config: RawJSON, isolation: RuntimeConfig.Isolation
     ) throws(ProviderLoadFailure) -> any Provider {
         guard isolation == .inProcess else {
-            throw ProviderLoadFailure(file: plugin.file, message: "\(plugin.file): isolation 'sandboxed' needs the sandbox "
-                + "(plugboard-worker), which this build does not include yet; use \"isolation\": \"in-process\"")
+            throw ProviderLoadFailure(file: plugin.file, message: "\(plugin.file): this factory loads providers in process only; "
+                + "a sandboxed mount needs a factory that starts plugboard-worker (the plugboard executable's does)")
         }
         do throws(PluginLoadError) {
             let image: OpenedPlugin
