@@ -68,10 +68,8 @@ public enum StdioTransport {
                             case .notification: server.receiveNotification(message, session: session)
                             case .request:
                                 inFlight.enter()
-                                Task {
-                                    if let reply = await server.respond(to: message, session: session, notify: notify) {
-                                        writer.write(reply)
-                                    }
+                                server.start(message, session: session, notify: notify) { reply in
+                                    if let reply { writer.write(reply) }
                                     inFlight.leave()
                                 }
                             }
