@@ -13,7 +13,7 @@ extension ServerTests {
         server.send(#"{"jsonrpc":"2.0","id":"dup","method":"ping"}"#)
         let refused = await server.waitFor { $0["id"] == .string("dup") && $0["error"] != nil }
         #expect(refused?[path: "error", "code"] == .number("-32600"))
-        #expect(refused?[path: "error", "message"] == .string(#"a request with id "dup" is already in flight"#))
+        #expect(refused?[path: "error", "message"] == .string(#"Invalid request: a request with id "dup" is already in flight"#))
         let answered = await server.waitFor { $0["id"] == .string("dup") && $0["result"] != nil }
         #expect(answered?[path: "result", "content", 0, "text"] == .string("counted 10 steps"))
 
