@@ -21,16 +21,12 @@ final class NativeCall: Sendable {
         /// An outcome decided before the caller started waiting (cancelled up front).
         var early: Outcome?
         var finished = false
-        /// The deadline timer; cancelled when the call finishes, so finished calls leave nothing queued.
-        var timer: DeadlineTimer?
+        /// The armed deadline; disarmed when the call finishes, so finished calls leave nothing behind.
+        var deadlineToken: UInt64?
         /// The outcome the caller got (sandbox worker addition).
         var settled: Outcome?
     }
 
-    /// Dispatch sources are thread-safe; the wrapper lets one cross into the lock's state.
-    struct DeadlineTimer: @unchecked Sendable {
-        let source: any DispatchSourceTimer
-    }
     private let state = Mutex(State())
     private let cancelled = Atomic<Bool>(false)
 
@@ -54,24 +50,16 @@ final class NativeCall: Sendable {
                     return nil
                 }
                 if let early { return continuation.resume(returning: early) }
-                let label = component.descriptor.label
-                let timer = DispatchSource.makeTimerSource(queue: .global())
-                timer.setEventHandler { [weak self] in
-                    self?.finish(.failure(InvocationError(.timedOut,
-                        "\(label) of plugin '\(self?.pluginId ?? "")' did not answer within \(deadline); the call was abandoned")))
-                }
-                timer.schedule(deadline: .now() + deadline.timeInterval)
-                let wrapped = DeadlineTimer(source: timer)
+                let token = CallDeadlines.shared.arm(self, after: deadline)
                 let stillRunning = state.withLock { state in
                     guard !state.finished else { return false }
-                    state.timer = wrapped
+                    state.deadlineToken = token
                     return true
                 }
-                // A suspended source must never be released: resume it either way (cancelled if not needed).
-                if !stillRunning { timer.cancel() }
-                timer.resume()
+                if !stillRunning { CallDeadlines.shared.disarm(token) }
                 if !start(self) {
-                    finish(.failure(InvocationError(.unavailable, "could not start a thread for \(label); the system is out of threads")))
+                    finish(.failure(InvocationError(.unavailable,
+                        "could not start a thread for \(component.descriptor.label); the system is out of threads")))
                 }
             }
         } onCancel: {
@@ -97,21 +85,27 @@ final class NativeCall: Sendable {
         if case .failure(let error) = outcome, error.kind == .cancelled || error.kind == .timedOut {
             cancelled.store(true, ordering: .relaxed)
         }
-        let (continuation, timer): (CheckedContinuation<Outcome, Never>?, DeadlineTimer?) = state.withLock { state in
+        let (continuation, token): (CheckedContinuation<Outcome, Never>?, UInt64?) = state.withLock { state in
             guard !state.finished else { return (nil, nil) }
             state.finished = true
             state.settled = outcome
-            let timer = state.timer
-            state.timer = nil
+            let token = state.deadlineToken
+            state.deadlineToken = nil
             guard let continuation = state.continuation else {
                 state.early = outcome
-                return (nil, timer)
+                return (nil, token)
             }
             state.continuation = nil
-            return (continuation, timer)
+            return (continuation, token)
         }
-        timer?.source.cancel()
+        if let token { CallDeadlines.shared.disarm(token) }
         continuation?.resume(returning: outcome)
+    }
+
+    /// The deadline passed first (called by `CallDeadlines`).
+    func expire(after deadline: Duration) {
+        finish(.failure(InvocationError(.timedOut,
+            "\(component.descriptor.label) of plugin '\(pluginId)' did not answer within \(deadline); the call was abandoned")))
     }
 
     /// `set_result` / `set_error`: the first answer counts. False if the JSON was not acceptable.

@@ -78,6 +78,30 @@ public final class MCPServer: Sendable {
         return reply
     }
 
+    /// `respond` for transports that run each request on a task of their own anyway (stdio): one task per
+    /// request instead of two. Answers on a new task and hands the response to `reply` (nil when the request
+    /// was cancelled or is a notification); a duplicate id in flight is answered at once, without a task.
+    public func start(_ message: IncomingMessage, session: MCPSession, notify: @escaping Notify,
+                      reply: @escaping @Sendable ([UInt8]?) -> Void) {
+        guard let id = message.id else { return reply(nil) }
+        // Registered before the task exists, so a cancel can never miss it; the relay forwards it once it does.
+        let relay = CancelRelay()
+        guard session.begin(id: id, cancel: { relay.cancel() }) else {
+            return reply(WireMessages.error(id: id, .invalidRequest("a request with id \(String(decoding: id, as: UTF8.self)) is already in flight")))
+        }
+        relay.attach(Task {
+            let answer: [UInt8]?
+            do throws(RPCError) {
+                answer = try await self.result(for: message, session: session, notify: notify)
+                    .map { WireMessages.result(id: id, result: $0) }
+            } catch {
+                answer = WireMessages.error(id: id, error)
+            }
+            session.end(id: id)
+            reply(answer)
+        })
+    }
+
     func table(for session: MCPSession) throws(RPCError) -> RoutingTable {
         // A team's session reads its team's tables: what it may not see is simply not there.
         guard let table = (session.principal?.store ?? store).table(forSurface: session.surface) else {

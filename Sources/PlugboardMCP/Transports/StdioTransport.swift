@@ -68,16 +68,15 @@ public enum StdioTransport {
                             case .notification: server.receiveNotification(message, session: session)
                             case .request:
                                 inFlight.enter()
-                                Task {
-                                    // A team principal's quotas apply on stdio too (refusals are plain replies here).
-                                    let admission = server.admit(message, session: session, requestBytes: bytes.count)
-                                    if case .refused(let refusal, _) = admission {
-                                        writer.write(refusal)
-                                    } else if let reply = server.complete(
-                                        await server.respond(to: message, session: session, notify: notify),
-                                        for: message, admission: admission) {
-                                        writer.write(reply)
-                                    }
+                                // A team principal's quotas apply on stdio too (refusals are plain replies here).
+                                let admission = server.admit(message, session: session, requestBytes: bytes.count)
+                                if case .refused(let refusal, _) = admission {
+                                    writer.write(refusal)
+                                    inFlight.leave()
+                                    return
+                                }
+                                server.start(message, session: session, notify: notify) { reply in
+                                    if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
                                     inFlight.leave()
                                 }
                             }
