@@ -74,26 +74,10 @@ final class CallDeadlines: @unchecked Sendable {
         heads[length] = head
     }
 
-    private final class Box {
-        let deadlines: CallDeadlines
-        init(_ deadlines: CallDeadlines) { self.deadlines = deadlines }
-    }
-
     /// Caller holds the lock. Without a watcher thread, calls still finish; they just cannot time out, so try
     /// again at the next arm.
     private func startWatcher() -> Bool {
-        let box = Unmanaged.passRetained(Box(self)).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        var thread = pthread_t()
-        let status = pthread_create(&thread, &attributes, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().deadlines.watch()
-            return nil
-        }, box)
-        if status != 0 { Unmanaged<Box>.fromOpaque(box).release() }
-        return status == 0
+        startDetachedThread { [self] in watch() }
     }
 
     private func watch() {

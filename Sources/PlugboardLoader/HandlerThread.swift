@@ -45,24 +45,8 @@ final class HandlerThread: @unchecked Sendable {
         return true
     }
 
-    private final class Box {
-        let pool: HandlerThread
-        init(_ pool: HandlerThread) { self.pool = pool }
-    }
-
     private func startWorker() -> Bool {
-        let box = Unmanaged.passRetained(Box(self)).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        var thread = pthread_t()
-        let status = pthread_create(&thread, &attributes, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().pool.work()
-            return nil
-        }, box)
-        if status != 0 { Unmanaged<Box>.fromOpaque(box).release() }
-        return status == 0
+        startDetachedThread { [self] in work() }
     }
 
     private func work() {
