@@ -165,12 +165,17 @@ public struct RuntimeConfig: Sendable, Equatable {
             public var maxResponseBytes: Int
             public var maxJSONDepth: Int
             public var listPageSize: Int
+            /// How long a call to an in-process provider may run before its caller is answered with a timeout
+            /// (sandboxed providers have their policy's `call_deadline_ms`).
+            public var callDeadlineMilliseconds: Int
 
-            public init(maxRequestBytes: Int = 4 << 20, maxResponseBytes: Int = 16 << 20, maxJSONDepth: Int = 64, listPageSize: Int = 100) {
+            public init(maxRequestBytes: Int = 4 << 20, maxResponseBytes: Int = 16 << 20, maxJSONDepth: Int = 64, listPageSize: Int = 100,
+                        callDeadlineMilliseconds: Int = 30_000) {
                 self.maxRequestBytes = maxRequestBytes
                 self.maxResponseBytes = maxResponseBytes
                 self.maxJSONDepth = maxJSONDepth
                 self.listPageSize = listPageSize
+                self.callDeadlineMilliseconds = callDeadlineMilliseconds
             }
         }
     }

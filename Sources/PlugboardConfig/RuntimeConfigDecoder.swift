@@ -184,6 +184,7 @@ public struct RuntimeConfigDecoder: Sendable {
             if let v = limits.integer("max_response_bytes", in: 1_024...(1 << 30)) { transports.limits.maxResponseBytes = v }
             if let v = limits.integer("max_json_depth", in: 8...1_000) { transports.limits.maxJSONDepth = v }
             if let v = limits.integer("list_page_size", in: 1...100_000) { transports.limits.listPageSize = v }
+            if let v = limits.integer("call_deadline_ms", in: 1...86_400_000) { transports.limits.callDeadlineMilliseconds = v }
             limits.finish()
         }
         return transports

@@ -35,6 +35,21 @@ public protocol Provider: AnyObject, Sendable {
     /// `ReadResourceResult` (`{"contents":[…]}`) for resources and templates, a `GetPromptResult`
     /// (`{"messages":[…]}`) for prompts. Cancellation arrives as Swift task cancellation.
     func invoke(_ invocation: Invocation, context: InvocationContext) async throws(InvocationError) -> [UInt8]
+
+    /// Runs the component on the calling thread when it is a plain computation that needs no host services and
+    /// no thread of its own (a typed C function), sparing the hand-off to a handler thread; nil when it is not
+    /// (then use `invoke`). It cannot be cancelled or interrupted, so a caller that must stay responsive watches
+    /// the time itself (the stdio transport hands its reading to another thread when a call runs long).
+    func invokeNow(_ invocation: Invocation) -> Result<[UInt8], InvocationError>?
+
+    /// How long a call may run before its caller is answered with `.timedOut`; nil: the provider enforces its
+    /// own deadline, or none.
+    var callTimeout: Duration? { get }
+}
+
+extension Provider {
+    public func invokeNow(_ invocation: Invocation) -> Result<[UInt8], InvocationError>? { nil }
+    public var callTimeout: Duration? { nil }
 }
 
 /// What to run: a component as its provider registered it, and the request's input.

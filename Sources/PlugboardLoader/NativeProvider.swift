@@ -48,6 +48,17 @@ public final class NativeProvider: Provider {
         return try outcome.get()
     }
 
+    /// Typed functions run on the caller's thread: they are plain C computations that call nothing of the host's.
+    /// A non-reentrant one runs only if no other call of it is running (otherwise it waits its turn in `invoke`).
+    public func invokeNow(_ invocation: Invocation) -> Result<[UInt8], InvocationError>? {
+        let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
+        guard let component = byKey[key], case .function(let function) = component.body else { return nil }
+        if component.reentrant { return function.call(arguments: invocation.arguments) }
+        return component.serial.withLockIfAvailable { _ in function.call(arguments: invocation.arguments) }
+    }
+
+    public var callTimeout: Duration? { callDeadline }
+
     private func notFound(_ invocation: Invocation) -> InvocationError {
         let version = invocation.version.map { " version \($0.raw)" } ?? ""
         return InvocationError(.notFound, "plugin '\(info.id)' has no \(invocation.kind) '\(invocation.key)'\(version)")

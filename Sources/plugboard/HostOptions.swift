@@ -56,15 +56,16 @@ struct HostOptions: ParsableArguments {
                        .init(name: "v2", path: "/v2/mcp", filter: .init(gte: two))])
     }
 
-    static func factory(log: (@Sendable (LogRecord) -> Void)? = nil) -> LoaderProviderFactory {
-        LoaderProviderFactory(loader: PluginLoader(cacheDirectory: cacheDirectory, log: log))
+    static func factory(_ config: RuntimeConfig, log: (@Sendable (LogRecord) -> Void)? = nil) -> LoaderProviderFactory {
+        LoaderProviderFactory(loader: PluginLoader(
+            cacheDirectory: cacheDirectory, callDeadline: .milliseconds(config.transports.limits.callDeadlineMilliseconds), log: log))
     }
 
     /// Loads the configuration and every provider it names. Warnings and skipped files go to stderr.
     func makeHost(onEvent: @escaping @Sendable (HostEvent) -> Void = Self.reportProblems) throws -> (RuntimeConfig, PluginHost) {
         let config = try loadConfig()
         // Sandboxed mounts (every team mount) start their workers as `serve` would, without an audit trail.
-        let factory = TeamProviderFactory(native: Self.factory(), audit: nil) { record in
+        let factory = TeamProviderFactory(native: Self.factory(config), audit: nil) { record in
             if record.level >= .warning { StandardError.write("plugboard: \(record.logger): \(record.message)") }
         }
         return (config, PluginHost(config: config, factory: factory, onEvent: onEvent))

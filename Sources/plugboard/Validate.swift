@@ -22,7 +22,7 @@ struct Validate: ParsableCommand {
             throw CommandFailure("no configuration to validate: pass --config PATH, set PLUGBOARD_CONFIG, or run where runtime.json is")
         }
         let config = try options.loadConfig()
-        let factory = HostOptions.factory()
+        let factory = HostOptions.factory(config)
         var problems: [String] = []
         var plugins: [PluginIdentity] = []
         for directory in config.pluginDirectories {

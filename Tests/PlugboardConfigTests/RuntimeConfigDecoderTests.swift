@@ -49,6 +49,15 @@ private func issues(_ text: String) -> [String] {
         #expect(far.first?.hasPrefix("$.zebra: unknown key 'zebra'; known keys here: $schema, plugin_directories") == true)
     }
 
+    @Test func callDeadlineForInProcessProviders() throws {
+        #expect(RuntimeConfig().transports.limits.callDeadlineMilliseconds == 30_000)
+        #expect(try decode(#"{"transports":{"limits":{"call_deadline_ms":250}}}"#).transports.limits.callDeadlineMilliseconds == 250)
+        #expect(issues(#"{"transports":{"limits":{"call_deadline_ms":0}}}"#)
+            == ["$.transports.limits.call_deadline_ms: 0 is out of range: expected 1 to 86400000"])
+        #expect(issues(#"{"transports":{"limits":{"call_deadline":250}}}"#)
+            == ["$.transports.limits.call_deadline: unknown key 'call_deadline'; did you mean 'call_deadline_ms'?"])
+    }
+
     @Test func wrongTypesNameThePathAndWhatWasFound() {
         #expect(issues(#"{"transports":{"http":{"port":"8000"}}}"#)
             == ["$.transports.http.port: expected a whole number from 0 to 65535, found a string \"8000\""])

@@ -30,6 +30,10 @@ public struct IncomingMessage: Sendable {
             if required { throw .invalidParams("params.\(key) is required") }
             return nil
         }
+        // The scan validated every member, so a string without escapes is its bytes between the quotes.
+        if raw.count >= 2, raw.first == UInt8(ascii: "\""), !raw.contains(UInt8(ascii: "\\")) {
+            return String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+        }
         guard raw.first == UInt8(ascii: "\""), case .string(let s)? = try? JSONParser.parse(Array(raw)) else {
             if raw.elementsEqual("null".utf8), !required { return nil }
             throw .invalidParams("params.\(key) must be a string")

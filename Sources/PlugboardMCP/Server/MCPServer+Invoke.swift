@@ -4,36 +4,65 @@ import PlugboardJSON
 /// tools/call, prompts/get and resources/read: route by identity and pinned version, run the provider with the
 /// client's argument bytes, and map the outcome onto the protocol.
 extension MCPServer {
+    /// A call routed and ready to run: what to run, on which provider, and how to present its outcome.
+    struct PreparedCall {
+        let kind: ComponentKind
+        let route: Route
+        var invocation: Invocation
+        /// resources/read: the URI as the client asked for it (the provider answers in its own terms).
+        let requestedURI: String?
+        let context: RequestContext
+    }
+
     func invoke(_ message: IncomingMessage, session: MCPSession, context: RequestContext,
                 notify: @escaping Notify) async throws(RPCError) -> [UInt8]? {
-        let routingTable = try table(for: session)
-        let kind: ComponentKind
-        let routed: Result<Route, RoutingError>
-        let exposed: String
-        var requestedURI: String? = nil
-        switch message.method {
-        case "resources/read":
-            kind = .resource
-            exposed = try message.stringParam("uri", required: true)!
-            requestedURI = exposed
-            routed = routingTable.routeResource(uri: exposed, version: context.pinnedVersion)
-        default:
-            kind = message.method == "tools/call" ? .tool : .prompt
-            exposed = try message.stringParam("name", required: true)!
-            routed = routingTable.route(kind, exposed, version: context.pinnedVersion)
-        }
+        let (kind, exposed) = try target(of: message)
         // The audit trail (CallAudit.swift): recorded when this call ends, however it ends.
-        let audit = CallAudit(observe: configuration.observeCall, session: session, kind: kind, exposed: exposed)
-        defer { audit.finish() }
+        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
+        defer { audit?.finish() }
+        let call = try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit)
+        let invocationContext = sideChannels(context: context, session: session, notify: notify)
+        let outcome: Result<[UInt8], InvocationError>
+        do {
+            outcome = .success(try await call.route.provider.invoke(call.invocation, context: invocationContext))
+        } catch {
+            outcome = .failure(error)
+        }
+        if Task.isCancelled {
+            switch outcome {
+            case .success: audit?.outcome = "ok"
+            case .failure(let error): audit?.failed(error)
+            }
+            return nil
+        }
+        return try present(outcome, of: call, audit: audit)
+    }
+
+    /// The kind of component a call method runs, and the name or URI it asks for.
+    func target(of message: IncomingMessage) throws(RPCError) -> (ComponentKind, String) {
+        switch message.method {
+        case "resources/read": return (.resource, try message.stringParam("uri", required: true)!)
+        case "tools/call": return (.tool, try message.stringParam("name", required: true)!)
+        default: return (.prompt, try message.stringParam("name", required: true)!)
+        }
+    }
+
+    /// Routes by identity and pinned version and takes the client's argument bytes as they are.
+    func prepare(_ message: IncomingMessage, kind: ComponentKind, exposed: String, session: MCPSession,
+                 context: RequestContext, audit: CallAudit?) throws(RPCError) -> PreparedCall {
+        let routingTable = try table(for: session)
+        let routed = kind == .resource
+            ? routingTable.routeResource(uri: exposed, version: context.pinnedVersion)
+            : routingTable.route(kind, exposed, version: context.pinnedVersion)
         let route: Route
         switch routed {
         case .success(let found): route = found
         case .failure(let error):
-            audit.outcome = "not_found"
+            audit?.outcome = "not_found"
             throw rpcError(for: error, stateless: context.isStateless)
         }
-        audit.provider = route.provider.info
-        audit.version = route.invocation.version?.raw
+        audit?.provider = route.provider.info
+        audit?.version = route.invocation.version?.raw
 
         var invocation = route.invocation
         if kind != .resource, let arguments = message.param("arguments"), !arguments.elementsEqual("null".utf8) {
@@ -43,24 +72,29 @@ extension MCPServer {
             }
             invocation.arguments = RawJSON(trusted: Array(arguments))
         }
+        return PreparedCall(kind: kind, route: route, invocation: invocation,
+                            requestedURI: kind == .resource ? exposed : nil, context: context)
+    }
 
-        let invocationContext = sideChannels(context: context, session: session, notify: notify)
+    /// The `result` for a provider's outcome (nil: cancelled, nothing to send), or the protocol error to answer.
+    func present(_ outcome: Result<[UInt8], InvocationError>, of call: PreparedCall, audit: CallAudit?) throws(RPCError) -> [UInt8]? {
+        let stateless = call.context.isStateless
         var result: [UInt8]
-        do {
-            result = try await route.provider.invoke(invocation, context: invocationContext)
-            audit.outcome = "ok"
-        } catch {
-            audit.failed(error)
-            if error.kind == .cancelled || Task.isCancelled { return nil }
-            if kind == .tool, error.kind == .failed { return toolFailure(error.message, stateless: context.isStateless) }
-            throw rpcError(for: error, kind: kind, exposed: route.exposedKey, stateless: context.isStateless)
+        switch outcome {
+        case .success(let bytes):
+            result = bytes
+            audit?.outcome = "ok"
+        case .failure(let error):
+            audit?.failed(error)
+            if error.kind == .cancelled { return nil }
+            if call.kind == .tool, error.kind == .failed { return toolFailure(error.message, stateless: stateless) }
+            throw rpcError(for: error, kind: call.kind, exposed: call.route.exposedKey, stateless: stateless)
         }
-        if Task.isCancelled { return nil }
-        if let requestedURI, let local = invocation.uri {
+        if let requestedURI = call.requestedURI, let local = call.invocation.uri {
             result = ResourceContentsURI.rewrite(result, local: local, exposed: requestedURI)
         }
-        guard context.isStateless else { return result }
-        let stamp = kind == .resource ? RenderedReplies.statelessCacheableFields : RenderedReplies.statelessResultType
+        guard stateless else { return result }
+        let stamp = call.kind == .resource ? RenderedReplies.statelessCacheableFields : RenderedReplies.statelessResultType
         return WireMessages.prependMembers(stamp, to: result)
     }
 
@@ -118,7 +152,7 @@ extension MCPServer {
         }
     }
 
-    private func rpcError(for error: InvocationError, kind: ComponentKind, exposed: String, stateless: Bool) -> RPCError {
+    func rpcError(for error: InvocationError, kind: ComponentKind, exposed: String, stateless: Bool) -> RPCError {
         let what = "\(kind) '\(exposed)'"
         switch error.kind {
         case .invalidArguments: return .invalidParams("Invalid arguments for \(what): \(error.message)")

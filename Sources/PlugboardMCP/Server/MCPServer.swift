@@ -71,7 +71,7 @@ public final class MCPServer: Sendable {
         }
         guard session.begin(id: id, cancel: { task.cancel() }) else {
             task.cancel()
-            return WireMessages.error(id: id, .invalidRequest("a request with id \(String(decoding: id, as: UTF8.self)) is already in flight"))
+            return Self.duplicateID(id)
         }
         let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         session.end(id: id)
@@ -86,9 +86,7 @@ public final class MCPServer: Sendable {
         guard let id = message.id else { return reply(nil) }
         // Registered before the task exists, so a cancel can never miss it; the relay forwards it once it does.
         let relay = CancelRelay()
-        guard session.begin(id: id, cancel: { relay.cancel() }) else {
-            return reply(WireMessages.error(id: id, .invalidRequest("a request with id \(String(decoding: id, as: UTF8.self)) is already in flight")))
-        }
+        guard session.begin(id: id, cancel: { relay.cancel() }) else { return reply(Self.duplicateID(id)) }
         relay.attach(Task {
             let answer: [UInt8]?
             do throws(RPCError) {
@@ -102,6 +100,11 @@ public final class MCPServer: Sendable {
         })
     }
 
+    /// The answer to a request whose id is already in flight in its session.
+    static func duplicateID(_ id: [UInt8]) -> [UInt8] {
+        WireMessages.error(id: id, .invalidRequest("a request with id \(String(decoding: id, as: UTF8.self)) is already in flight"))
+    }
+
     func table(for session: MCPSession) throws(RPCError) -> RoutingTable {
         // A team's session reads its team's tables: what it may not see is simply not there.
         guard let table = (session.principal?.store ?? store).table(forSurface: session.surface) else {
@@ -112,6 +115,20 @@ public final class MCPServer: Sendable {
 
     /// The `result` member of the response, or nil when cancelled.
     private func result(for message: IncomingMessage, session: MCPSession, notify: @escaping Notify) async throws(RPCError) -> [UInt8]? {
+        switch try firstStep(for: message, session: session) {
+        case .answered(let result): return result
+        case .invoke(let context): return try await invoke(message, session: session, context: context, notify: notify)
+        }
+    }
+
+    /// What a request needs: every method but the calls is answered from the session and the routing table at
+    /// once; calls go on to a provider.
+    enum FirstStep {
+        case answered([UInt8])
+        case invoke(RequestContext)
+    }
+
+    func firstStep(for message: IncomingMessage, session: MCPSession) throws(RPCError) -> FirstStep {
         let context = try RequestContext.read(try message.meta())
         let stateless = context.isStateless
         switch message.method {
@@ -120,15 +137,15 @@ public final class MCPServer: Sendable {
             let requested = try message.stringParam("protocolVersion", required: false)
             let version = ProtocolVersions.negotiate(requested)
             session.negotiatedVersion = version
-            return rendered.initializeResult(version: version)
+            return .answered(rendered.initializeResult(version: version))
         case "server/discover":
             guard stateless else {
                 throw .invalidParams("params._meta must carry '\(ProtocolVersions.protocolVersionKey)' and "
                     + "'\(ProtocolVersions.clientCapabilitiesKey)' (server/discover is the 2026-07-28 handshake-free entry)")
             }
-            return rendered.discoverResult
+            return .answered(rendered.discoverResult)
         case "ping":
-            return stateless ? rendered.emptyStatelessResult : rendered.emptyResult
+            return .answered(stateless ? rendered.emptyStatelessResult : rendered.emptyResult)
         case "logging/setLevel":
             if stateless { throw .methodNotFound("logging/setLevel (2026-07-28 sets the level per request in _meta)") }
             let name = try message.stringParam("level", required: true)!
@@ -136,13 +153,13 @@ public final class MCPServer: Sendable {
                 throw .invalidParams("unknown log level '\(name)'; use one of " + LogLevel.allCases.map(\.name).joined(separator: ", "))
             }
             session.logLevel = level
-            return rendered.emptyResult
-        case "tools/list": return try list(.tool, "tools", message, session, stateless)
-        case "resources/list": return try list(.resource, "resources", message, session, stateless)
-        case "resources/templates/list": return try list(.resourceTemplate, "resourceTemplates", message, session, stateless)
-        case "prompts/list": return try list(.prompt, "prompts", message, session, stateless)
+            return .answered(rendered.emptyResult)
+        case "tools/list": return .answered(try list(.tool, "tools", message, session, stateless))
+        case "resources/list": return .answered(try list(.resource, "resources", message, session, stateless))
+        case "resources/templates/list": return .answered(try list(.resourceTemplate, "resourceTemplates", message, session, stateless))
+        case "prompts/list": return .answered(try list(.prompt, "prompts", message, session, stateless))
         case "tools/call", "prompts/get", "resources/read":
-            return try await invoke(message, session: session, context: context, notify: notify)
+            return .invoke(context)
         default:
             throw .methodNotFound(message.method)
         }

@@ -46,6 +46,11 @@ public final class MCPSession: Sendable {
         }
     }
 
+    /// True while a request with this id is in flight (the common answer, nothing in flight, costs no hashing).
+    func isInFlight(id: [UInt8]) -> Bool {
+        state.withLock { !$0.inFlight.isEmpty && $0.inFlight[id] != nil }
+    }
+
     func end(id: [UInt8]) { _ = state.withLock { $0.inFlight.removeValue(forKey: id) } }
 
     /// `notifications/cancelled`: cancels the request's task; unknown ids are ignored (it may have finished).

@@ -1,8 +1,13 @@
 import PlugboardCore
 
 /// Collects what one call's audit record needs while the call runs, and hands the record over when it ends.
-/// Costs nothing when no one observes calls.
+/// Costs nothing when no one observes calls: then there is none (`start` gives nil).
 final class CallAudit {
+    static func start(_ observe: (@Sendable (CallRecord) -> Void)?, session: MCPSession, kind: ComponentKind,
+                      exposed: String) -> CallAudit? {
+        observe.map { CallAudit(observe: $0, session: session, kind: kind, exposed: exposed) }
+    }
+
     private let observe: (@Sendable (CallRecord) -> Void)?
     private let session: MCPSession
     private let kind: ComponentKind

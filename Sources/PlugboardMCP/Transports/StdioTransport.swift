@@ -1,11 +1,16 @@
 import Foundation
 import Logging
 import PlugboardCore
+import Synchronization
 
-/// MCP over stdin/stdout: one JSON-RPC message per line. Requests run concurrently; responses and notifications
-/// go out through one batched writer; logs go to stderr only. Returns after end of input, once every request in
-/// flight has been answered. SIGTERM and SIGINT do the same: no new requests are taken, those in flight are
-/// answered, then it returns.
+/// MCP over stdin/stdout: one JSON-RPC message per line; logs go to stderr only. Returns after end of input,
+/// once every request in flight has been answered. SIGTERM and SIGINT do the same: no new requests are taken,
+/// those in flight are answered, then it returns.
+///
+/// The reading thread answers what it can itself (everything but calls to handlers, which run on threads of
+/// their own): no task and no hand-off for those, and their replies go out in one write per read. A watchdog
+/// moves the reading to a new thread when an answer runs long (ReadingWatchdog.swift), so requests still run
+/// concurrently.
 public enum StdioTransport {
     /// Seconds to let requests in flight finish after end of input before cancelling them.
     public static let endOfInputGrace: Double = 10
@@ -13,7 +18,7 @@ public enum StdioTransport {
     public static func run(server: MCPServer, surface: String, principal: Principal? = nil, logger: Logger,
                            input: Int32 = 0, output: Int32 = 1, drainOn signals: [Int32] = [SIGTERM, SIGINT]) async {
         let session = MCPSession(surface: surface, principal: principal)
-        let writer = BatchedWriter(fd: output)
+        let writer = ReplyWriter(fd: output)
         let inFlight = DispatchGroup()
         let notify: MCPServer.Notify = { writer.write($0) }
         let observation = (principal?.store ?? server.store).observe { kinds in
@@ -49,42 +54,79 @@ public enum StdioTransport {
                 source.resume()
                 return source
             }
-            let reader = LineReader(
+            // A call taken over by the watchdog is answered from the thread that runs it, or at its deadline,
+            // or not at all when the client cancels it.
+            let sendTakenOver: @Sendable (IncomingMessage, MCPServer.Admission, [UInt8]?) -> Void = { message, admission, reply in
+                if let id = message.id { session.end(id: id) }
+                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
+                inFlight.leave()
+            }
+            let newCall = { InlineCall(send: sendTakenOver, timedOutReply: { server.timedOutReply(to: $0, after: $1) }) }
+            var call = newCall()  // the reading thread's; replaced when taken over
+            var loop: StdioReadLoop!
+            let watchdog = ReadingWatchdog { takenOver in
+                if let id = takenOver.message?.id { _ = session.begin(id: id, cancel: { takenOver.settle(nil) }) }
+                call = newCall()  // before the new reading thread starts: the old one stays with its thread
+                loop.startThread()
+            }
+            loop = StdioReadLoop(
                 fd: input, maxLine: server.configuration.limits.maxBytes,
-                onEvent: { event in
+                handle: { event in
                     switch event {
                     case .oversized(let size):
                         logger.warning("refused a message of \(size) bytes (limit \(server.configuration.limits.maxBytes))")
-                        writer.write(WireMessages.error(id: nil, .invalidRequest(
+                        return .reply(WireMessages.error(id: nil, .invalidRequest(
                             "message of \(size) bytes exceeds the limit of \(server.configuration.limits.maxBytes) bytes")))
                     case .line(let bytes):
-                        guard !draining.isDraining else { return }
+                        guard !draining.isDraining else { return .done }
+                        let message: IncomingMessage
                         switch server.scan(bytes) {
-                        case .failure(let failure):
-                            writer.write(WireMessages.error(id: failure.id, failure.error))
-                        case .success(let message):
-                            switch message.kind {
-                            case .response: break
-                            case .notification: server.receiveNotification(message, session: session)
-                            case .request:
-                                inFlight.enter()
-                                // A team principal's quotas apply on stdio too (refusals are plain replies here).
-                                let admission = server.admit(message, session: session, requestBytes: bytes.count)
-                                if case .refused(let refusal, _) = admission {
-                                    writer.write(refusal)
-                                    inFlight.leave()
-                                    return
-                                }
-                                server.start(message, session: session, notify: notify) { reply in
-                                    if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
-                                    inFlight.leave()
-                                }
+                        case .failure(let failure): return .reply(WireMessages.error(id: failure.id, failure.error))
+                        case .success(let scanned): message = scanned
+                        }
+                        switch message.kind {
+                        case .response: return .done
+                        case .notification:
+                            server.receiveNotification(message, session: session)
+                            return .done
+                        case .request: break
+                        }
+                        inFlight.enter()
+                        // A team principal's quotas apply on stdio too (refusals are plain replies here).
+                        let admission = server.admit(message, session: session, requestBytes: bytes.count)
+                        if case .refused(let refusal, _) = admission {
+                            inFlight.leave()
+                            return .reply(refusal)
+                        }
+                        let mine = call
+                        mine.reset(message, admission: admission)
+                        let ticket = watchdog.enter(mine)
+                        let immediate = server.respondNow(to: message, session: session) { mine.timeout = $0 }
+                        guard watchdog.leave(ticket) else {
+                            // Taken over while answering: this thread answers this call, then ends.
+                            switch immediate {
+                            case .answered(let reply): mine.settle(reply)
+                            case .deferred: server.start(message, session: session, notify: notify) { mine.settle($0) }
                             }
+                            return .lostReadingRole
+                        }
+                        switch immediate {
+                        case .answered(let reply):
+                            let sent = server.complete(reply, for: message, admission: admission)
+                            inFlight.leave()
+                            return sent.map { .reply($0) } ?? .done
+                        case .deferred:
+                            server.start(message, session: session, notify: notify) { reply in
+                                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
+                                inFlight.leave()
+                            }
+                            return .done
                         }
                     }
                 },
+                flush: { writer.writeLines($0) },
                 onEnd: { finish() })
-            reader.start()
+            loop.startThread()
         }
         draining.cancelSignalSources()
     }
@@ -93,7 +135,7 @@ public enum StdioTransport {
 /// Draining state shared by the signal handlers and the reader: set once, finished once.
 private final class DrainLatch: @unchecked Sendable {
     private let lock = NSLock()
-    private var draining = false
+    private let draining = Atomic<Bool>(false)
     private var finished = false
     /// Kept here so the handlers live as long as the transport runs.
     var signalSources: [any DispatchSourceSignal] = []
@@ -102,8 +144,8 @@ private final class DrainLatch: @unchecked Sendable {
         for source in signalSources { source.cancel() }
     }
 
-    var isDraining: Bool { lock.withLock { draining } }
-    func startDraining() { lock.withLock { draining = true } }
+    var isDraining: Bool { draining.load(ordering: .relaxed) }
+    func startDraining() { draining.store(true, ordering: .relaxed) }
     /// True for the first caller only.
     func finishOnce() -> Bool { lock.withLock { defer { finished = true }; return !finished } }
 }

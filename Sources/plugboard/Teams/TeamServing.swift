@@ -18,7 +18,7 @@ struct TeamServing {
         } else {
             audit = nil
         }
-        factory = TeamProviderFactory(native: HostOptions.factory(), audit: audit) { record in
+        factory = TeamProviderFactory(native: HostOptions.factory(config), audit: audit) { record in
             logger.log(level: record.level >= .warning ? .warning : .info, "\(record.logger): \(record.message)")
         }
     }

@@ -1,0 +1,62 @@
+import PlugboardCore
+
+/// Answering on the caller's own thread. A transport that reads requests on a thread of its own (stdio) answers
+/// most of them right there: no task, no hand-off between threads, which is most of what a small request costs.
+extension MCPServer {
+    public enum ImmediateReply: Sendable {
+        /// Answered: the reply to send (nil: nothing to send, e.g. a notification).
+        case answered([UInt8]?)
+        /// The request needs a task (a handler that runs on a thread of its own): use `start`.
+        case deferred
+    }
+
+    /// Answers `message` now when nothing in it has to wait: every method but the calls, and calls to components
+    /// their provider runs at once (`Provider.invokeNow`, typed functions). `willRun` is told the provider's call
+    /// timeout just before a component starts, so a transport that watches the time can keep the deadline.
+    /// A request answered here is not registered with the session (it ends before the transport reads another),
+    /// but its id is checked against those in flight.
+    public func respondNow(to message: IncomingMessage, session: MCPSession,
+                           willRun: (_ timeout: Duration?) -> Void = { _ in }) -> ImmediateReply {
+        guard let id = message.id else { return .answered(nil) }
+        if session.isInFlight(id: id) { return .answered(Self.duplicateID(id)) }
+        do throws(RPCError) {
+            switch try firstStep(for: message, session: session) {
+            case .answered(let result):
+                return .answered(WireMessages.result(id: id, result: result))
+            case .invoke(let context):
+                guard let answer = try invokeNow(message, session: session, context: context, willRun: willRun) else {
+                    return .deferred
+                }
+                return .answered(answer.map { WireMessages.result(id: id, result: $0) })
+            }
+        } catch {
+            return .answered(WireMessages.error(id: id, error))
+        }
+    }
+
+    /// The reply for a call answered now that ran past its provider's timeout (the transport gave up waiting).
+    public func timedOutReply(to message: IncomingMessage, after timeout: Duration) -> [UInt8] {
+        let (kind, exposed) = (try? target(of: message)) ?? (.tool, "?")
+        let error = InvocationError(.timedOut, "no answer within the call deadline of \(timeout); the call was abandoned "
+            + "(the operator sets the deadline with transports.limits.call_deadline_ms)")
+        return WireMessages.error(id: message.id, rpcError(for: error, kind: kind, exposed: exposed, stateless: false))
+    }
+
+    /// nil: the provider cannot run this component now (`.deferred`); otherwise the optional result, as `invoke`.
+    private func invokeNow(_ message: IncomingMessage, session: MCPSession, context: RequestContext,
+                           willRun: (Duration?) -> Void) throws(RPCError) -> [UInt8]?? {
+        let (kind, exposed) = try target(of: message)
+        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
+        let call: PreparedCall
+        do {
+            call = try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit)
+        } catch {
+            audit?.finish()
+            throw error
+        }
+        willRun(call.route.provider.callTimeout)
+        guard let outcome = call.route.provider.invokeNow(call.invocation) else { return nil }  // not audited: `invoke` will be
+        defer { audit?.finish() }
+        return .some(try present(outcome, of: call, audit: audit))
+    }
+}
