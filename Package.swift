@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "PlugboardCore", targets: ["PlugboardCore"]),
         // --- MCP server (issue 4) ---
         .executable(name: "plugboard", targets: ["plugboard"]),
+        .library(name: "PlugboardMCP", targets: ["PlugboardMCP"]),  // for Benchmarks/RequestPath
         // --- end MCP server ---
     ] + sdkProducts + sandboxProducts,
     dependencies: [

@@ -50,3 +50,17 @@ package.targets += [
         swiftSettings: [.swiftLanguageMode(.v6)]
     ),
 ]
+
+// MARK: - One stdio request's CPU inside the server, without the pipes (issue 6)
+// `swift build -c release --product calculator` at the repository root, then here:
+// `swift run -c release RequestPath ../.build/release/libcalculator.so`
+package.targets += [
+    .executableTarget(
+        name: "RequestPath",
+        dependencies: [
+            .product(name: "PlugboardCore", package: "Plugboard"), .product(name: "PlugboardLoader", package: "Plugboard"),
+            .product(name: "PlugboardMCP", package: "Plugboard"),
+        ],
+        swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+]

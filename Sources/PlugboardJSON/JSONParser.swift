@@ -89,13 +89,13 @@ public struct JSONParser {
         return result
     }
 
-    // MARK: - Machinery
+    // MARK: - Machinery (internal for the extensions in this module)
 
-    private let buffer: UnsafeBufferPointer<UInt8>
-    private let limits: Limits
-    private var index = 0
+    let buffer: UnsafeBufferPointer<UInt8>
+    let limits: Limits
+    var index = 0
 
-    private init(buffer: UnsafeBufferPointer<UInt8>, limits: Limits) throws(JSONParseError) {
+    init(buffer: UnsafeBufferPointer<UInt8>, limits: Limits) throws(JSONParseError) {
         if buffer.count > limits.maxBytes { throw JSONParseError(.tooLarge(limit: limits.maxBytes), at: limits.maxBytes) }
         self.buffer = buffer
         self.limits = limits
@@ -110,9 +110,9 @@ public struct JSONParser {
         return try result.get()
     }
 
-    @inline(__always) private func peek() -> UInt8? { index < buffer.count ? buffer[index] : nil }
+    @inline(__always) func peek() -> UInt8? { index < buffer.count ? buffer[index] : nil }
 
-    @inline(__always) private mutating func skipWhitespace() {
+    @inline(__always) mutating func skipWhitespace() {
         while index < buffer.count {
             switch buffer[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -121,19 +121,19 @@ public struct JSONParser {
         }
     }
 
-    private mutating func expectEnd() throws(JSONParseError) {
+    mutating func expectEnd() throws(JSONParseError) {
         skipWhitespace()
         if index != buffer.count { throw JSONParseError(.trailingData, at: index) }
     }
 
-    private mutating func expect(_ byte: UInt8) throws(JSONParseError) {
+    mutating func expect(_ byte: UInt8) throws(JSONParseError) {
         guard let b = peek() else { throw JSONParseError(.unexpectedEnd, at: index) }
         guard b == byte else { throw JSONParseError(.unexpectedByte(b), at: index) }
         index += 1
     }
 
     /// After a member or element: true when the container closed, false after a comma.
-    private mutating func consumeSeparator(closing: UInt8) throws(JSONParseError) -> Bool {
+    mutating func consumeSeparator(closing: UInt8) throws(JSONParseError) -> Bool {
         guard let b = peek() else { throw JSONParseError(.unexpectedEnd, at: index) }
         index += 1
         if b == closing { return true }
@@ -204,7 +204,7 @@ public struct JSONParser {
     }
 
     /// Validates one value without building it (strings are still checked for UTF-8 and escapes).
-    private mutating func skipValue(depth: Int) throws(JSONParseError) {
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
         skipWhitespace()
         guard let b = peek() else { throw JSONParseError(.unexpectedEnd, at: index) }
         switch b {
@@ -274,7 +274,7 @@ public struct JSONParser {
     }
 
     /// Scans a string starting at its opening quote. Validates UTF-8 and escapes; decodes when asked.
-    private mutating func scanString(decode: Bool) throws(JSONParseError) -> String? {
+    mutating func scanString(decode: Bool) throws(JSONParseError) -> String? {
         guard let open = peek() else { throw JSONParseError(.unexpectedEnd, at: index) }
         guard open == UInt8(ascii: "\"") else { throw JSONParseError(.unexpectedByte(open), at: index) }
         index += 1
@@ -363,7 +363,7 @@ public struct JSONParser {
     }
 
     /// Decodes an already validated string body that contains escapes.
-    private func decodeEscapes(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+    func decodeEscapes(_ raw: UnsafeBufferPointer<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0

@@ -13,32 +13,44 @@ public struct IncomingMessage: Sendable {
 
     public let kind: Kind
     public let method: String
-    /// The `params` object's bytes and its members' ranges within them; empty when absent.
-    public let params: [UInt8]
-    public let paramMembers: [(key: String, range: Range<Int>)]
+    /// The whole message as received; `params` members are ranges into it.
+    private let bytes: [UInt8]
+    private let paramMembers: [RawMember]
+
+    private init(kind: Kind, method: String, bytes: [UInt8], paramMembers: [RawMember]) {
+        self.kind = kind
+        self.method = method
+        self.bytes = bytes
+        self.paramMembers = paramMembers
+    }
 
     public var id: [UInt8]? { if case .request(let id) = kind { return id } else { return nil } }
 
     /// The raw bytes of one member of `params`, or nil.
-    public func param(_ key: String) -> ArraySlice<UInt8>? {
-        paramMembers.first(where: { $0.key == key }).map { params[$0.range] }
+    public func param(_ key: StaticString) -> ArraySlice<UInt8>? {
+        bytes.withUnsafeBufferPointer { buffer in
+            paramMembers.first(where: { $0.hasKey(key, in: buffer) }).map { bytes[$0.value] }
+        }
     }
 
     /// A string member of `params`: nil when absent, an error naming the member when not a string.
-    public func stringParam(_ key: String, required: Bool) throws(RPCError) -> String? {
+    public func stringParam(_ key: StaticString, required: Bool) throws(RPCError) -> String? {
         guard let raw = param(key) else {
             if required { throw .invalidParams("params.\(key) is required") }
             return nil
         }
-        // The scan validated every member, so a string without escapes is its bytes between the quotes.
-        if raw.count >= 2, raw.first == UInt8(ascii: "\""), !raw.contains(UInt8(ascii: "\\")) {
-            return String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
-        }
+        if let plain = Self.plainString(raw) { return plain }
         guard raw.first == UInt8(ascii: "\""), case .string(let s)? = try? JSONParser.parse(Array(raw)) else {
-            if raw.elementsEqual("null".utf8), !required { return nil }
+            if raw.bytesEqual("null"), !required { return nil }
             throw .invalidParams("params.\(key) must be a string")
         }
         return s
+    }
+
+    /// The scan validated every member, so a string without escapes is its bytes between the quotes.
+    private static func plainString(_ raw: ArraySlice<UInt8>) -> String? {
+        guard raw.count >= 2, raw.first == UInt8(ascii: "\""), !raw.contains(UInt8(ascii: "\\")) else { return nil }
+        return String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
     }
 
     /// `params._meta` decoded (it is small), or nil when absent.
@@ -50,11 +62,15 @@ public struct IncomingMessage: Sendable {
         return object
     }
 
-    /// Scans one message. Throws the JSON-RPC error to answer with and the id to answer it under (nil: `null`).
+    /// Scans one message in one pass over its bytes (the envelope, and the members of `params`), decoding only
+    /// the id and the method. Throws the JSON-RPC error to answer with and the id to answer it under (nil: `null`).
     public static func scan(_ bytes: [UInt8], limits: JSONParser.Limits) throws(ScanFailure) -> IncomingMessage {
-        let members: [(key: String, range: Range<Int>)]
+        let object: JSONParser.RawObject
         do {
-            guard let found = try JSONParser.members(ofObject: bytes, limits: limits) else {
+            let found = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONParser.RawObject? in
+                try JSONParser.rawMembers(ofObject: buffer, limits: limits, expanding: "params")
+            }
+            guard let found else {
                 let first = bytes.first(where: { $0 > 0x20 })
                 if first == UInt8(ascii: "[") {
                     throw ScanFailure(id: nil, error: .invalidRequest(
@@ -62,48 +78,55 @@ public struct IncomingMessage: Sendable {
                 }
                 throw ScanFailure(id: nil, error: .invalidRequest("a message must be a JSON object"))
             }
-            members = found
+            object = found
         } catch let failure as ScanFailure {
             throw failure
         } catch {
             throw ScanFailure(id: nil, error: .parseError("\(error)"))
         }
-        func raw(_ key: String) -> ArraySlice<UInt8>? { members.first(where: { $0.key == key }).map { bytes[$0.range] } }
+        // The envelope's members, in one pass.
+        var rawID, version, rawMethod, rawParams: ArraySlice<UInt8>?
+        var isResponse = false
+        bytes.withUnsafeBufferPointer { buffer in
+            for member in object.members {
+                let value = bytes[member.value]
+                if member.hasKey("id", in: buffer) { rawID = value }
+                else if member.hasKey("jsonrpc", in: buffer) { version = value }
+                else if member.hasKey("method", in: buffer) { rawMethod = value }
+                else if member.hasKey("params", in: buffer) { rawParams = value }
+                else if member.hasKey("result", in: buffer) || member.hasKey("error", in: buffer) { isResponse = true }
+            }
+        }
 
         // The id first, so later errors can be answered under it.
         var id: [UInt8]? = nil
-        if let rawID = raw("id"), let first = rawID.first {
+        if let rawID, let first = rawID.first {
             switch first {
             case UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): id = Array(rawID)
             case UInt8(ascii: "n"): id = nil
             default: throw ScanFailure(id: nil, error: .invalidRequest("id must be a string or a number"))
             }
         }
-        guard let version = raw("jsonrpc"), version.elementsEqual(#""2.0""#.utf8) else {
+        guard let version, version.bytesEqual(#""2.0""#) else {
             throw ScanFailure(id: id, error: .invalidRequest("jsonrpc must be \"2.0\""))
         }
-        guard let rawMethod = raw("method") else {
-            if raw("result") != nil || raw("error") != nil {
-                return IncomingMessage(kind: .response, method: "", params: [], paramMembers: [])
+        guard let rawMethod else {
+            if isResponse {
+                return IncomingMessage(kind: .response, method: "", bytes: [], paramMembers: [])
             }
             throw ScanFailure(id: id, error: .invalidRequest("method is missing"))
         }
-        guard rawMethod.first == UInt8(ascii: "\""), case .string(let method)? = try? JSONParser.parse(Array(rawMethod))
-        else { throw ScanFailure(id: id, error: .invalidRequest("method must be a string")) }
-
-        var params: [UInt8] = []
-        var paramMembers: [(key: String, range: Range<Int>)] = []
-        if let rawParams = raw("params"), !rawParams.elementsEqual("null".utf8) {
-            guard rawParams.first == UInt8(ascii: "{") else {
-                throw ScanFailure(id: id, error: .invalidParams("params must be an object"))
-            }
-            params = Array(rawParams)
-            do { paramMembers = try JSONParser.members(ofObject: params, limits: limits) ?? [] } catch {
-                throw ScanFailure(id: id, error: .parseError("\(error)"))
-            }
+        var method = plainString(rawMethod)
+        if method == nil, rawMethod.first == UInt8(ascii: "\""), case .string(let decoded)? = try? JSONParser.parse(Array(rawMethod)) {
+            method = decoded
         }
-        let kind: Kind = raw("id") == nil ? .notification : (id.map { .request(id: $0) } ?? .request(id: WireMessages.nullID))
-        return IncomingMessage(kind: kind, method: method, params: params, paramMembers: paramMembers)
+        guard let method else { throw ScanFailure(id: id, error: .invalidRequest("method must be a string")) }
+
+        if let rawParams, !rawParams.bytesEqual("null"), object.expanded == nil {
+            throw ScanFailure(id: id, error: .invalidParams("params must be an object"))
+        }
+        let kind: Kind = rawID == nil ? .notification : (id.map { .request(id: $0) } ?? .request(id: WireMessages.nullID))
+        return IncomingMessage(kind: kind, method: method, bytes: bytes, paramMembers: object.expanded ?? [])
     }
 
     public struct ScanFailure: Error, Sendable {

@@ -65,7 +65,7 @@ extension MCPServer {
         audit?.version = route.invocation.version?.raw
 
         var invocation = route.invocation
-        if kind != .resource, let arguments = message.param("arguments"), !arguments.elementsEqual("null".utf8) {
+        if kind != .resource, let arguments = message.param("arguments"), !arguments.bytesEqual("null") {
             // Already validated by the envelope scan: pass the client's bytes through untouched.
             guard arguments.first == UInt8(ascii: "{") else {
                 throw .invalidParams("params.arguments must be an object")

@@ -59,7 +59,7 @@ struct HTTPEndpoint: Sendable {
             return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
                 "the Mcp-Method header does not match the body's method '\(message.method)'"))
         }
-        let nameKey: String? = switch message.method {
+        let nameKey: StaticString? = switch message.method {
         case "tools/call", "prompts/get": "name"
         case "resources/read": "uri"
         default: nil
