@@ -37,18 +37,27 @@ public protocol Provider: AnyObject, Sendable {
     func invoke(_ invocation: Invocation, context: InvocationContext) async throws(InvocationError) -> [UInt8]
 
     /// Runs the component on the calling thread when it is a plain computation that needs no host services and
-    /// no thread of its own (a typed C function), sparing the hand-off to a handler thread; nil when it is not
-    /// (then use `invoke`). It cannot be cancelled or interrupted, so a caller that must stay responsive watches
-    /// the time itself (the stdio transport hands its reading to another thread when a call runs long).
-    func invokeNow(_ invocation: Invocation) -> Result<[UInt8], InvocationError>?
+    /// no thread of its own (a typed C function), sparing the hand-off to a handler thread; nil when it is not,
+    /// or when `policy` says not now (then use `invoke`). It cannot be cancelled or interrupted: a caller that
+    /// can take over from a thread stuck in it (the stdio transport) asks `.evenIfSlow`; one that cannot (a task
+    /// on Swift's cooperative pool) asks `.onlyIfKnownQuick`.
+    func invokeNow(_ invocation: Invocation, policy: InlinePolicy) -> Result<[UInt8], InvocationError>?
 
     /// How long a call may run before its caller is answered with `.timedOut`; nil: the provider enforces its
     /// own deadline, or none.
     var callTimeout: Duration? { get }
 }
 
+/// Whether `Provider.invokeNow` may run a component that could take long.
+public enum InlinePolicy: Sendable, Hashable {
+    /// The caller can survive a slow or stuck component (it watches the time and hands its work on).
+    case evenIfSlow
+    /// Only components whose calls have been quick so far; the others go through `invoke`.
+    case onlyIfKnownQuick
+}
+
 extension Provider {
-    public func invokeNow(_ invocation: Invocation) -> Result<[UInt8], InvocationError>? { nil }
+    public func invokeNow(_ invocation: Invocation, policy: InlinePolicy) -> Result<[UInt8], InvocationError>? { nil }
     public var callTimeout: Duration? { nil }
 }
 

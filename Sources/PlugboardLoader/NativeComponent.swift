@@ -15,6 +15,8 @@ final class NativeComponent: Sendable {
     let reentrant: Bool
     /// Held while a non-reentrant component's handler runs, so its calls never overlap.
     let serial = Mutex(())
+    /// How long its typed-function calls took: whether it may run where a slow call would hold others up.
+    let timing = CallTiming()
 
     init(descriptor: ComponentDescriptor, body: Body, reentrant: Bool) {
         self.descriptor = descriptor

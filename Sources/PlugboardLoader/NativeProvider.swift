@@ -50,11 +50,13 @@ public final class NativeProvider: Provider {
 
     /// Typed functions run on the caller's thread: they are plain C computations that call nothing of the host's.
     /// A non-reentrant one runs only if no other call of it is running (otherwise it waits its turn in `invoke`).
-    public func invokeNow(_ invocation: Invocation) -> Result<[UInt8], InvocationError>? {
+    /// `.onlyIfKnownQuick` runs only functions whose recent calls were all quick (CallTiming.swift).
+    public func invokeNow(_ invocation: Invocation, policy: InlinePolicy) -> Result<[UInt8], InvocationError>? {
         let key = ComponentKey(kind: invocation.kind, key: invocation.key, version: invocation.version?.raw)
         guard let component = byKey[key], case .function(let function) = component.body else { return nil }
-        if component.reentrant { return function.call(arguments: invocation.arguments) }
-        return component.serial.withLockIfAvailable { _ in function.call(arguments: invocation.arguments) }
+        if policy == .onlyIfKnownQuick, !component.timing.isKnownQuick { return nil }
+        if component.reentrant { return component.timing.measure { function.call(arguments: invocation.arguments) } }
+        return component.serial.withLockIfAvailable { _ in component.timing.measure { function.call(arguments: invocation.arguments) } }
     }
 
     public var callTimeout: Duration? { callDeadline }
@@ -99,7 +101,7 @@ public final class NativeProvider: Provider {
             guard !call.isFinished else { return false }
             switch component.body {
             case .function(let function):
-                call.answer(function.call(arguments: request.arguments))
+                call.answer(component.timing.measure { function.call(arguments: request.arguments) })
                 call.handlerFinished(how: "returned")
                 return false
             case .handler(let handler, let userData):

@@ -11,11 +11,12 @@ extension MCPServer {
     }
 
     /// Answers `message` now when nothing in it has to wait: every method but the calls, and calls to components
-    /// their provider runs at once (`Provider.invokeNow`, typed functions). `willRun` is told the provider's call
-    /// timeout just before a component starts, so a transport that watches the time can keep the deadline.
+    /// their provider runs at once (`Provider.invokeNow`, typed functions, as `policy` allows). `willRun` is told
+    /// the provider's call timeout just before a component starts, so a transport that watches the time can keep
+    /// the deadline.
     /// A request answered here is not registered with the session (it ends before the transport reads another),
     /// but its id is checked against those in flight.
-    public func respondNow(to message: IncomingMessage, session: MCPSession,
+    public func respondNow(to message: IncomingMessage, session: MCPSession, policy: InlinePolicy,
                            willRun: (_ timeout: Duration?) -> Void = { _ in }) -> ImmediateReply {
         guard let id = message.id else { return .answered(nil) }
         if session.isInFlight(id: id) { return .answered(Self.duplicateID(id)) }
@@ -24,7 +25,7 @@ extension MCPServer {
             case .answered(let result):
                 return .answered(WireMessages.result(id: id, result: result))
             case .invoke(let context):
-                guard let answer = try invokeNow(message, session: session, context: context, willRun: willRun) else {
+                guard let answer = try invokeNow(message, session: session, context: context, policy: policy, willRun: willRun) else {
                     return .deferred
                 }
                 return .answered(answer.map { WireMessages.result(id: id, result: $0) })
@@ -43,7 +44,7 @@ extension MCPServer {
     }
 
     /// nil: the provider cannot run this component now (`.deferred`); otherwise the optional result, as `invoke`.
-    private func invokeNow(_ message: IncomingMessage, session: MCPSession, context: RequestContext,
+    private func invokeNow(_ message: IncomingMessage, session: MCPSession, context: RequestContext, policy: InlinePolicy,
                            willRun: (Duration?) -> Void) throws(RPCError) -> [UInt8]?? {
         let (kind, exposed) = try target(of: message)
         let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
@@ -55,7 +56,7 @@ extension MCPServer {
             throw error
         }
         willRun(call.route.provider.callTimeout)
-        guard let outcome = call.route.provider.invokeNow(call.invocation) else { return nil }  // not audited: `invoke` will be
+        guard let outcome = call.route.provider.invokeNow(call.invocation, policy: policy) else { return nil }  // not audited: `invoke` will be
         defer { audit?.finish() }
         return .some(try present(outcome, of: call, audit: audit))
     }

@@ -126,8 +126,14 @@ struct HTTPEndpoint: Sendable {
         let canStream = streaming && ["tools/call", "prompts/get", "resources/read"].contains(message.method)
             && (request.headers[.accept]?.contains("text/event-stream") ?? false)
         if !canStream {
-            let reply = server.complete(await server.respond(to: message, session: session, notify: { _ in }),
-                                        for: message, admission: admission)
+            // Answered in place when nothing has to wait (a list, a typed function known to be quick): no task
+            // and no handler thread. Anything that might block goes to `respond`, never onto this pool thread.
+            let answer: [UInt8]?
+            switch server.respondNow(to: message, session: session, policy: .onlyIfKnownQuick) {
+            case .answered(let now): answer = now
+            case .deferred: answer = await server.respond(to: message, session: session, notify: { _ in })
+            }
+            let reply = server.complete(answer, for: message, admission: admission)
             guard let reply else { return Response(status: .accepted, headers: extraHeaders) }
             var headers = extraHeaders
             headers[.contentType] = "application/json"

@@ -101,7 +101,7 @@ public enum StdioTransport {
                         let mine = call
                         mine.reset(message, admission: admission)
                         let ticket = watchdog.enter(mine)
-                        let immediate = server.respondNow(to: message, session: session) { mine.timeout = $0 }
+                        let immediate = server.respondNow(to: message, session: session, policy: .evenIfSlow) { mine.timeout = $0 }
                         guard watchdog.leave(ticket) else {
                             // Taken over while answering: this thread answers this call, then ends.
                             switch immediate {
