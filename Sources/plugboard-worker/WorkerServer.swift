@@ -71,6 +71,12 @@ final class WorkerServer: Sendable {
         let id = message.call
         let channel = channel
         let maxResponseBytes = maxResponseBytes
+        // A typed function known to be quick is answered right here, on the reading thread: no hand-off. Only
+        // known-quick ones, so a slow function never holds up the calls behind it (nor their cancellations).
+        if let outcome = provider.invokeNow(message.invocation, policy: .onlyIfKnownQuick) {
+            try? channel.send(Self.answer(id, outcome, maxResponseBytes: maxResponseBytes))
+            return
+        }
         let context = InvocationContext(
             progress: { update in
                 var update = update
@@ -84,19 +90,25 @@ final class WorkerServer: Sendable {
             })
         // The host enforces the deadline (cancel, grace, kill), so the loader arms no timer of its own.
         let cancel = provider.start(message.invocation, context: context) { [weak self] outcome in
-            let frame = switch outcome {
-            case .success(let bytes) where bytes.count <= maxResponseBytes: WorkerMessage.result(id, bytes)
-            case .success(let bytes): WorkerMessage.error(id, InvocationError(.internalError,
-                "the response of \(bytes.count) bytes exceeds the limit of \(maxResponseBytes) bytes set by the sandbox policy"))
-            case .failure(let error): WorkerMessage.error(id, error)
-            }
-            try? channel.send(frame)
+            try? channel.send(Self.answer(id, outcome, maxResponseBytes: maxResponseBytes))
             self?.calls.withLock { calls in
                 if calls.cancellers.removeValue(forKey: id) == nil { calls.endedEarly.insert(id) }
             }
         }
         calls.withLock { calls in
             if calls.endedEarly.remove(id) == nil { calls.cancellers[id] = cancel }
+        }
+    }
+}
+
+extension WorkerServer {
+    /// The frame that answers call `id`.
+    static func answer(_ id: UInt64, _ outcome: Result<[UInt8], InvocationError>, maxResponseBytes: Int) -> [UInt8] {
+        switch outcome {
+        case .success(let bytes) where bytes.count <= maxResponseBytes: WorkerMessage.result(id, bytes)
+        case .success(let bytes): WorkerMessage.error(id, InvocationError(.internalError,
+            "the response of \(bytes.count) bytes exceeds the limit of \(maxResponseBytes) bytes set by the sandbox policy"))
+        case .failure(let error): WorkerMessage.error(id, error)
         }
     }
 }
