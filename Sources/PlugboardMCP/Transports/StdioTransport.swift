@@ -20,7 +20,6 @@ public enum StdioTransport {
         let session = MCPSession(surface: surface, principal: principal)
         let writer = ReplyWriter(fd: output)
         let inFlight = DispatchGroup()
-        let notify: MCPServer.Notify = { writer.write($0) }
         let observation = (principal?.store ?? server.store).observe { kinds in
             // list_changed belongs to the handshake era (2026-07-28 clients re-list on their own schedule).
             guard session.negotiatedVersion != nil else { return }
@@ -54,76 +53,11 @@ public enum StdioTransport {
                 source.resume()
                 return source
             }
-            // A call taken over by the watchdog is answered from the thread that runs it, or at its deadline,
-            // or not at all when the client cancels it.
-            let sendTakenOver: @Sendable (IncomingMessage, MCPServer.Admission, [UInt8]?) -> Void = { message, admission, reply in
-                if let id = message.id { session.end(id: id) }
-                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
-                inFlight.leave()
-            }
-            let newCall = { InlineCall(send: sendTakenOver, timedOutReply: { server.timedOutReply(to: $0, after: $1) }) }
-            var call = newCall()  // the reading thread's; replaced when taken over
             var loop: StdioReadLoop!
-            let watchdog = ReadingWatchdog { takenOver in
-                if let id = takenOver.message?.id { _ = session.begin(id: id, cancel: { takenOver.settle(nil) }) }
-                call = newCall()  // before the new reading thread starts: the old one stays with its thread
-                loop.startThread()
-            }
+            let requests = StdioRequests(server: server, session: session, writer: writer, inFlight: inFlight, logger: logger,
+                                         isDraining: { draining.isDraining }, readOn: { loop.startThread() })
             loop = StdioReadLoop(
-                fd: input, maxLine: server.configuration.limits.maxBytes,
-                handle: { event in
-                    switch event {
-                    case .oversized(let size):
-                        logger.warning("refused a message of \(size) bytes (limit \(server.configuration.limits.maxBytes))")
-                        return .reply(WireMessages.error(id: nil, .invalidRequest(
-                            "message of \(size) bytes exceeds the limit of \(server.configuration.limits.maxBytes) bytes")))
-                    case .line(let bytes):
-                        guard !draining.isDraining else { return .done }
-                        let message: IncomingMessage
-                        switch server.scan(bytes) {
-                        case .failure(let failure): return .reply(WireMessages.error(id: failure.id, failure.error))
-                        case .success(let scanned): message = scanned
-                        }
-                        switch message.kind {
-                        case .response: return .done
-                        case .notification:
-                            server.receiveNotification(message, session: session)
-                            return .done
-                        case .request: break
-                        }
-                        inFlight.enter()
-                        // A team principal's quotas apply on stdio too (refusals are plain replies here).
-                        let admission = server.admit(message, session: session, requestBytes: bytes.count)
-                        if case .refused(let refusal, _) = admission {
-                            inFlight.leave()
-                            return .reply(refusal)
-                        }
-                        let mine = call
-                        mine.reset(message, admission: admission)
-                        let ticket = watchdog.enter(mine)
-                        let immediate = server.respondNow(to: message, session: session, policy: .evenIfSlow) { mine.timeout = $0 }
-                        guard watchdog.leave(ticket) else {
-                            // Taken over while answering: this thread answers this call, then ends.
-                            switch immediate {
-                            case .answered(let reply): mine.settle(reply)
-                            case .deferred: server.start(message, session: session, notify: notify) { mine.settle($0) }
-                            }
-                            return .lostReadingRole
-                        }
-                        switch immediate {
-                        case .answered(let reply):
-                            let sent = server.complete(reply, for: message, admission: admission)
-                            inFlight.leave()
-                            return sent.map { .reply($0) } ?? .done
-                        case .deferred:
-                            server.start(message, session: session, notify: notify) { reply in
-                                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
-                                inFlight.leave()
-                            }
-                            return .done
-                        }
-                    }
-                },
+                fd: input, maxLine: server.configuration.limits.maxBytes, handle: requests.handle,
                 flush: { writer.writeLines($0) },
                 onEnd: { finish() })
             loop.startThread()

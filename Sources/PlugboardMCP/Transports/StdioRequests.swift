@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+
+/// What the stdio reading thread does with each line: scan it, apply the session's quotas, and answer it right
+/// there when nothing has to wait (`MCPServer.respondNow`), under the watchdog's eye; a request that needs a task
+/// goes to `MCPServer.start` and is answered through the writer when done.
+final class StdioRequests: @unchecked Sendable {
+    private let server: MCPServer
+    private let session: MCPSession
+    private let writer: ReplyWriter
+    /// Every request from the moment it is read until its reply is written (drained at end of input).
+    private let inFlight: DispatchGroup
+    private let logger: Logger
+    private let isDraining: () -> Bool
+    private var watchdog: ReadingWatchdog!
+    /// The reading thread's call; replaced (by the watchdog, before the new reading thread starts) when taken over.
+    private var call: InlineCall!
+
+    /// `readOn` starts a new reading thread after a take-over.
+    init(server: MCPServer, session: MCPSession, writer: ReplyWriter, inFlight: DispatchGroup, logger: Logger,
+         isDraining: @escaping () -> Bool, readOn: @escaping () -> Void) {
+        self.server = server
+        self.session = session
+        self.writer = writer
+        self.inFlight = inFlight
+        self.logger = logger
+        self.isDraining = isDraining
+        call = newCall()
+        watchdog = ReadingWatchdog { [weak self] takenOver in
+            guard let self else { return }
+            // Cancellable from now on: the new reading thread may read the client's notifications/cancelled.
+            if let id = takenOver.message?.id { _ = session.begin(id: id, cancel: { takenOver.settle(nil) }) }
+            call = newCall()
+            readOn()
+        }
+    }
+
+    /// A call taken over by the watchdog is answered from the thread that runs it, or at its deadline, or not at
+    /// all when the client cancels it.
+    private func newCall() -> InlineCall {
+        let (server, session, writer, inFlight) = (server, session, writer, inFlight)
+        return InlineCall(
+            send: { message, admission, reply in
+                if let id = message.id { session.end(id: id) }
+                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
+                inFlight.leave()
+            },
+            timedOutReply: { server.timedOutReply(to: $0, after: $1) })
+    }
+
+    func handle(_ event: StdioReadLoop.Event) -> StdioReadLoop.Handled {
+        switch event {
+        case .oversized(let size):
+            let limit = server.configuration.limits.maxBytes
+            logger.warning("refused a message of \(size) bytes (limit \(limit))")
+            return .reply(WireMessages.error(id: nil, .invalidRequest("message of \(size) bytes exceeds the limit of \(limit) bytes")))
+        case .line(let bytes):
+            guard !isDraining() else { return .done }
+            let message: IncomingMessage
+            switch server.scan(bytes) {
+            case .failure(let failure): return .reply(WireMessages.error(id: failure.id, failure.error))
+            case .success(let scanned): message = scanned
+            }
+            switch message.kind {
+            case .response: return .done
+            case .notification:
+                server.receiveNotification(message, session: session)
+                return .done
+            case .request:
+                return answer(message, size: bytes.count)
+            }
+        }
+    }
+
+    private func answer(_ message: IncomingMessage, size: Int) -> StdioReadLoop.Handled {
+        inFlight.enter()
+        // A team principal's quotas apply on stdio too (refusals are plain replies here).
+        let admission = server.admit(message, session: session, requestBytes: size)
+        if case .refused(let refusal, _) = admission {
+            inFlight.leave()
+            return .reply(refusal)
+        }
+        let mine = call!
+        mine.reset(message, admission: admission)
+        let ticket = watchdog.enter(mine)
+        let immediate = server.respondNow(to: message, session: session, policy: .evenIfSlow) { mine.timeout = $0 }
+        guard watchdog.leave(ticket) else {
+            // Taken over while answering: this thread answers this call, then ends.
+            switch immediate {
+            case .answered(let reply): mine.settle(reply)
+            case .deferred: server.start(message, session: session, notify: notify) { mine.settle($0) }
+            }
+            return .lostReadingRole
+        }
+        switch immediate {
+        case .answered(let reply):
+            let sent = server.complete(reply, for: message, admission: admission)
+            inFlight.leave()
+            return sent.map { .reply($0) } ?? .done
+        case .deferred:
+            let (server, writer, inFlight) = (server, writer, inFlight)
+            server.start(message, session: session, notify: notify) { reply in
+                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
+                inFlight.leave()
+            }
+            return .done
+        }
+    }
+
+    private var notify: MCPServer.Notify {
+        let writer = writer
+        return { writer.write($0) }
+    }
+}
