@@ -54,39 +54,10 @@ public struct JSONParser {
     public static func members(
         ofObject buffer: UnsafeBufferPointer<UInt8>, limits: Limits = .default
     ) throws(JSONParseError) -> [(key: String, range: Range<Int>)]? {
-        var parser = try JSONParser(buffer: buffer, limits: limits)
-        parser.skipWhitespace()
-        guard parser.peek() == UInt8(ascii: "{") else {
-            try parser.skipValue(depth: 0)
-            try parser.expectEnd()
-            return nil
+        try rawMembers(ofObject: buffer, limits: limits)?.members.map { member in
+            let raw = UnsafeBufferPointer(rebasing: buffer[member.key])
+            return (key: member.keyIsPlain ? String(decoding: raw, as: UTF8.self) : decodeKey(raw), range: member.value)
         }
-        parser.index += 1
-        var result: [(key: String, range: Range<Int>)] = []
-        parser.skipWhitespace()
-        if parser.peek() == UInt8(ascii: "}") {
-            parser.index += 1
-            try parser.expectEnd()
-            return result
-        }
-        while true {
-            parser.skipWhitespace()
-            let keyStart = parser.index
-            let key = try parser.parseString()
-            if result.contains(where: { $0.key == key }) {
-                throw JSONParseError(.duplicateKey(key), at: keyStart)
-            }
-            parser.skipWhitespace()
-            try parser.expect(UInt8(ascii: ":"))
-            parser.skipWhitespace()
-            let start = parser.index
-            try parser.skipValue(depth: 1)
-            result.append((key: key, range: start..<parser.index))
-            parser.skipWhitespace()
-            if try parser.consumeSeparator(closing: UInt8(ascii: "}")) { break }
-        }
-        try parser.expectEnd()
-        return result
     }
 
     // MARK: - Machinery (internal for the extensions in this module)
