@@ -46,6 +46,13 @@ public protocol Provider: AnyObject, Sendable {
     /// How long a call may run before its caller is answered with `.timedOut`; nil: the provider enforces its
     /// own deadline, or none.
     var callTimeout: Duration? { get }
+
+    /// Starts the component without a task of the caller's: `ended` is called exactly once with the outcome, on
+    /// any thread, and must be quick. Returns the function that cancels the call (after which `ended` gets
+    /// `.cancelled` if it was not called yet), or nil when the provider cannot start it this way now (then use
+    /// `invoke`). For providers whose calls cross to another process, this spares two thread hand-offs.
+    func begin(_ invocation: Invocation, context: InvocationContext,
+               ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void) -> (@Sendable () -> Void)?
 }
 
 /// Whether `Provider.invokeNow` may run a component that could take long.
@@ -59,6 +66,8 @@ public enum InlinePolicy: Sendable, Hashable {
 extension Provider {
     public func invokeNow(_ invocation: Invocation, policy: InlinePolicy) -> Result<[UInt8], InvocationError>? { nil }
     public var callTimeout: Duration? { nil }
+    public func begin(_ invocation: Invocation, context: InvocationContext,
+                      ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void) -> (@Sendable () -> Void)? { nil }
 }
 
 /// What to run: a component as its provider registered it, and the request's input.

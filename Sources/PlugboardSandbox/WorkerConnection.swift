@@ -19,14 +19,14 @@ final class WorkerConnection: Sendable {
 
     private struct Pending {
         var label: String
-        var continuation: CheckedContinuation<Outcome, Never>?
+        /// Hands the outcome to the caller; nil once the caller left (cancelled).
+        var deliver: (@Sendable (Outcome) -> Void)?
         var context: InvocationContext
         var deadlinePassed = false
     }
     private struct State {
         var nextCall: UInt64 = 1
         var pending: [UInt64: Pending] = [:]
-        var cancelledBeforeStart: Set<UInt64> = []
         var death: WorkerDeath?
         var killReason: WorkerDeath?
         var reaping = false
@@ -67,57 +67,65 @@ final class WorkerConnection: Sendable {
     // MARK: - Calls
 
     func call(_ invocation: Invocation, context: InvocationContext, label: String) async -> Outcome {
+        // The task may be cancelled before the call is sent: the cancel is applied once it is.
+        let relay = Mutex<(cancel: (@Sendable () -> Void)?, cancelled: Bool)>((nil, false))
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+                let cancel = begin(invocation, context: context, label: label) { continuation.resume(returning: $0) }
+                if relay.withLock({ $0.cancel = cancel; return $0.cancelled }) { cancel() }
+            }
+        } onCancel: {
+            relay.withLock { $0.cancelled = true; return $0.cancel }?()
+        }
+    }
+
+    /// Sends call `invocation` to the worker; `deliver` gets the outcome exactly once, on the reader thread (or at
+    /// once when the call is refused). Returns the function that cancels the call.
+    func begin(_ invocation: Invocation, context: InvocationContext, label: String,
+               deliver: @escaping @Sendable (Outcome) -> Void) -> @Sendable () -> Void {
         guard invocation.arguments.bytes.count <= policy.maxRequestBytes else {
-            return .failure(InvocationError(.invalidArguments,
-                "the arguments of \(label) are \(invocation.arguments.bytes.count) bytes, over the limit of \(policy.maxRequestBytes) for provider '\(providerId)'"))
+            deliver(.failure(InvocationError(.invalidArguments,
+                "the arguments of \(label) are \(invocation.arguments.bytes.count) bytes, over the limit of \(policy.maxRequestBytes) for provider '\(providerId)'")))
+            return {}
         }
         let id = state.withLock { state in
             defer { state.nextCall += 1 }
             return state.nextCall
         }
         let frame = WorkerMessage.Invoke(call: id, invocation: invocation).frame
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-                let refusal: InvocationError? = state.withLock { state in
-                    if state.cancelledBeforeStart.remove(id) != nil {
-                        return InvocationError(.cancelled, "\(label) of provider '\(providerId)' was cancelled")
-                    }
-                    if let death = state.death ?? state.killReason {
-                        return InvocationError(.unavailable, "provider '\(providerId)' cannot take \(label): its worker \(death)")
-                    }
-                    state.pending[id] = Pending(label: label, continuation: continuation, context: context)
-                    state.deadlines.dropFinished { state.pending[$0] != nil }
-                    state.deadlines.append(id, due: .now + policy.callDeadline)
-                    return nil
-                }
-                if let refusal { return continuation.resume(returning: .failure(refusal)) }
-                do throws(FrameError) {
-                    try process.channel.send(frame)
-                } catch {
-                    // A worker that just died: the reader thread reaps it and fails this call with the cause.
-                    // One that stopped reading is killed for it.
-                    if !error.peerClosed { kill(because: .protocolViolation("it stopped reading requests (\(error))")) }
-                }
+        let refusal: InvocationError? = state.withLock { state in
+            if let death = state.death ?? state.killReason {
+                return InvocationError(.unavailable, "provider '\(providerId)' cannot take \(label): its worker \(death)")
             }
-        } onCancel: {
-            cancel(id)
+            state.pending[id] = Pending(label: label, deliver: deliver, context: context)
+            state.deadlines.dropFinished { state.pending[$0] != nil }
+            state.deadlines.append(id, due: .now + policy.callDeadline)
+            return nil
         }
+        if let refusal {
+            deliver(.failure(refusal))
+            return {}
+        }
+        do throws(FrameError) {
+            try process.channel.send(frame)
+        } catch {
+            // A worker that just died: the reader thread reaps it and fails this call with the cause.
+            // One that stopped reading is killed for it.
+            if !error.peerClosed { kill(because: .protocolViolation("it stopped reading requests (\(error))")) }
+        }
+        return { [weak self] in self?.cancel(id) }
     }
 
     private func cancel(_ id: UInt64) {
-        let abandoned: (CheckedContinuation<Outcome, Never>, String)? = state.withLock { state in
-            guard var pending = state.pending[id] else {
-                state.cancelledBeforeStart.insert(id)
-                return nil
-            }
-            guard let continuation = pending.continuation else { return nil }
-            pending.continuation = nil
+        let abandoned: (@Sendable (Outcome) -> Void, String)? = state.withLock { state in
+            guard var pending = state.pending[id], let deliver = pending.deliver else { return nil }
+            pending.deliver = nil
             state.pending[id] = pending  // stays until the worker answers, or the deadline kills it
-            return (continuation, pending.label)
+            return (deliver, pending.label)
         }
-        guard let (continuation, label) = abandoned else { return }
+        guard let (deliver, label) = abandoned else { return }
         try? process.channel.send(WorkerMessage.cancel(id))
-        continuation.resume(returning: .failure(InvocationError(.cancelled, "\(label) of provider '\(providerId)' was cancelled")))
+        deliver(.failure(InvocationError(.cancelled, "\(label) of provider '\(providerId)' was cancelled")))
     }
 
     /// Calls past their deadline are asked to cancel; calls past deadline and grace get their worker killed.
@@ -213,12 +221,12 @@ final class WorkerConnection: Sendable {
         case .progress:
             let id = try reader.u64()
             let update = try WorkerMessage.decodeProgress(&reader)
-            let context = state.withLock { $0.pending[id].flatMap { $0.continuation == nil ? nil : $0.context } }
+            let context = state.withLock { $0.pending[id].flatMap { $0.deliver == nil ? nil : $0.context } }
             context?.progress?(update)
         case .log:
             let id = try reader.u64()
             let record = try WorkerMessage.decodeLog(&reader)
-            let context = id == 0 ? nil : state.withLock { $0.pending[id].flatMap { $0.continuation == nil ? nil : $0.context } }
+            let context = id == 0 ? nil : state.withLock { $0.pending[id].flatMap { $0.deliver == nil ? nil : $0.context } }
             if let forward = context?.log { forward(record) } else { log(record) }
         default:
             throw FrameError("a worker does not send \(reader.type) frames")
@@ -228,8 +236,8 @@ final class WorkerConnection: Sendable {
     /// Delivers the answer of call `id` (unless its caller left: cancelled). `outcome` gets the call's label and
     /// whether its deadline had passed.
     private func answer(_ id: UInt64, _ outcome: (String, Bool) -> Outcome) {
-        guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }), let continuation = pending.continuation else { return }
-        continuation.resume(returning: outcome(pending.label, pending.deadlinePassed))
+        guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }), let deliver = pending.deliver else { return }
+        deliver(outcome(pending.label, pending.deadlinePassed))
     }
 
     private func reap() {
@@ -251,7 +259,7 @@ final class WorkerConnection: Sendable {
         // The supervisor first (it schedules the restart), then the callers, who may call again at once.
         onDeath(self, death)
         for pending in failed {
-            pending.continuation?.resume(returning: .failure(error(for: death, call: pending)))
+            pending.deliver?(.failure(error(for: death, call: pending)))
         }
         ScratchDirectory.remove(scratchDirectory)
     }

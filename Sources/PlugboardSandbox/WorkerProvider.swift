@@ -99,6 +99,22 @@ public final class WorkerProvider: Provider {
         return try outcome.get()
     }
 
+    /// Without a task when a worker is up: the call goes out from the caller's thread and its answer is handed
+    /// over on the connection's reader thread. Otherwise (no worker yet, restarting, circuit open) nil: `invoke`
+    /// waits for a worker or says why there is none.
+    public func begin(_ invocation: Invocation, context: InvocationContext,
+                      ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void) -> (@Sendable () -> Void)? {
+        guard let label = labels[ComponentKey(invocation)],
+              let worker = state.withLock({ state in state.retired ? nil : state.worker }), worker.isAlive else { return nil }
+        return worker.begin(invocation, context: context, label: label) { [weak self] outcome in
+            if case .failure(let error) = outcome, error.kind == .unavailable || error.kind == .timedOut, !worker.isAlive {
+                return ended(outcome)
+            }
+            self?.state.withLock { $0.consecutiveDeaths = 0 }
+            ended(outcome)
+        }
+    }
+
     // MARK: - Supervision
 
     /// How many workers were started after the first.

@@ -101,7 +101,8 @@ import Testing
             let data = try output.fileHandleForReading.readToEnd() ?? Data()
             let lines = data.split(separator: 0x0A)
             #expect(lines.count == count)
-            #expect(lines.allSatisfy { (try? JSONParser.parse(Array($0)))?["result"]?["tools"]?.arrayValue?.first?["name"] == .string("s_nap") })
+            let unexpected = lines.filter { (try? JSONParser.parse(Array($0)))?["result"]?["tools"]?.arrayValue?.first?["name"] != .string("s_nap") }
+            #expect(unexpected.isEmpty, "\(unexpected.count) unexpected lines, the first: \(unexpected.first.map { String(decoding: $0.prefix(300), as: UTF8.self) } ?? "")")
         }
         #expect(replies)
     }

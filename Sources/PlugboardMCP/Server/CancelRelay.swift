@@ -1,28 +1,32 @@
 import Synchronization
 
-/// Cancels a request's task when the task may not exist yet: the request is registered with its session (so a
-/// `notifications/cancelled` can reach it) before its task is created, and a cancel that arrives in between is
-/// applied as soon as the task is attached.
+/// Cancels a request's work when the work may not have started yet: the request is registered with its session
+/// (so a `notifications/cancelled` can reach it) before its task or provider call exists, and a cancel that
+/// arrives in between is applied as soon as the work is attached.
 final class CancelRelay: Sendable {
     private struct State {
-        var task: Task<Void, Never>?
+        var cancelWork: (@Sendable () -> Void)?
         var cancelled = false
     }
     private let state = Mutex(State())
 
     func attach(_ task: Task<Void, Never>) {
+        attach { task.cancel() }
+    }
+
+    func attach(_ cancelWork: @escaping @Sendable () -> Void) {
         let cancelled = state.withLock { state in
-            state.task = task
+            state.cancelWork = cancelWork
             return state.cancelled
         }
-        if cancelled { task.cancel() }
+        if cancelled { cancelWork() }
     }
 
     func cancel() {
-        let task = state.withLock { state in
+        let cancelWork = state.withLock { state in
             state.cancelled = true
-            return state.task
+            return state.cancelWork
         }
-        task?.cancel()
+        cancelWork?()
     }
 }

@@ -14,12 +14,11 @@ extension MCPServer {
     /// their provider runs at once (`Provider.invokeNow`, typed functions, as `policy` allows). `willRun` is told
     /// the provider's call timeout just before a component starts, so a transport that watches the time can keep
     /// the deadline.
-    /// A request answered here is not registered with the session (it ends before the transport reads another),
-    /// but its id is checked against those in flight.
+    /// A request answered here is not registered with the session (it ends before the transport reads another);
+    /// the caller checks its id against those in flight first (`duplicateReply`).
     public func respondNow(to message: IncomingMessage, session: MCPSession, policy: InlinePolicy,
                            willRun: (_ timeout: Duration?) -> Void = { _ in }) -> ImmediateReply {
         guard let id = message.id else { return .answered(nil) }
-        if session.isInFlight(id: id) { return .answered(Self.duplicateID(id)) }
         do throws(RPCError) {
             switch try firstStep(for: message, session: session) {
             case .answered(let result):
@@ -33,6 +32,12 @@ extension MCPServer {
         } catch {
             return .answered(WireMessages.error(id: id, error))
         }
+    }
+
+    /// The refusal for a request whose id is already in flight in the session, or nil.
+    public func duplicateReply(to message: IncomingMessage, session: MCPSession) -> [UInt8]? {
+        guard let id = message.id, session.isInFlight(id: id) else { return nil }
+        return Self.duplicateID(id)
     }
 
     /// The reply for a call answered now that ran past its provider's timeout (the transport gave up waiting).
@@ -59,5 +64,33 @@ extension MCPServer {
         guard let outcome = call.route.provider.invokeNow(call.invocation, policy: policy) else { return nil }  // not audited: `invoke` will be
         defer { audit?.finish() }
         return .some(try present(outcome, of: call, audit: audit))
+    }
+
+    /// `start` for a call whose provider can start it without a task (`Provider.begin`: a sandboxed worker that
+    /// is up): the call goes out from the caller's thread and is answered from the thread the outcome arrives on.
+    /// False when it cannot (any other request, a routing error, a provider without that path): use a task.
+    func beginWithoutTask(_ message: IncomingMessage, id: [UInt8], session: MCPSession, notify: @escaping Notify,
+                          relay: CancelRelay, reply: @escaping @Sendable ([UInt8]?) -> Void) -> Bool {
+        guard Self.callMethods.contains(message.method),
+              let context = try? RequestContext.read(try message.meta()),
+              let (kind, exposed) = try? target(of: message) else { return false }
+        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
+        guard let call = try? prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit) else {
+            return false  // the task reports the routing error (and audits it)
+        }
+        let started = call.route.provider.begin(call.invocation, context: sideChannels(context: context, session: session, notify: notify)) {
+            [self] outcome in
+            let answer: [UInt8]?
+            do throws(RPCError) {
+                answer = try present(outcome, of: call, audit: audit).map { WireMessages.result(id: id, result: $0) }
+            } catch {
+                answer = WireMessages.error(id: id, error)
+            }
+            audit?.finish()
+            reply(answer)
+        }
+        guard let started else { return false }
+        relay.attach(started)
+        return true
     }
 }

@@ -99,7 +99,7 @@ extension MCPServer {
     }
 
     /// Progress only when the request asked for it; log lines at or above the level in force for this request.
-    private func sideChannels(context: RequestContext, session: MCPSession, notify: @escaping Notify) -> InvocationContext {
+    func sideChannels(context: RequestContext, session: MCPSession, notify: @escaping Notify) -> InvocationContext {
         var sideChannels = InvocationContext()
         if let token = context.progressToken {
             sideChannels.progress = { update in

@@ -84,9 +84,26 @@ public final class MCPServer: Sendable {
     public func start(_ message: IncomingMessage, session: MCPSession, notify: @escaping Notify,
                       reply: @escaping @Sendable ([UInt8]?) -> Void) {
         guard let id = message.id else { return reply(nil) }
-        // Registered before the task exists, so a cancel can never miss it; the relay forwards it once it does.
+        // Registered before the work exists, so a cancel can never miss it; the relay forwards it once it does.
         let relay = CancelRelay()
         guard session.begin(id: id, cancel: { relay.cancel() }) else { return reply(Self.duplicateID(id)) }
+        run(message, id: id, session: session, notify: notify, relay: relay) { answer in
+            session.end(id: id)
+            reply(answer)
+        }
+    }
+
+    /// `start` for a request its caller has registered with the session itself (or has not, yet): the caller
+    /// cancels it through `relay` and ends its registration.
+    func startRegistered(_ message: IncomingMessage, session: MCPSession, notify: @escaping Notify, relay: CancelRelay,
+                         reply: @escaping @Sendable ([UInt8]?) -> Void) {
+        guard let id = message.id else { return reply(nil) }
+        run(message, id: id, session: session, notify: notify, relay: relay, reply: reply)
+    }
+
+    private func run(_ message: IncomingMessage, id: [UInt8], session: MCPSession, notify: @escaping Notify,
+                     relay: CancelRelay, reply: @escaping @Sendable ([UInt8]?) -> Void) {
+        if beginWithoutTask(message, id: id, session: session, notify: notify, relay: relay, reply: reply) { return }
         relay.attach(Task {
             let answer: [UInt8]?
             do throws(RPCError) {
@@ -95,7 +112,6 @@ public final class MCPServer: Sendable {
             } catch {
                 answer = WireMessages.error(id: id, error)
             }
-            session.end(id: id)
             reply(answer)
         })
     }

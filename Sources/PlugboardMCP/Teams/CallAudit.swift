@@ -1,8 +1,9 @@
 import PlugboardCore
 
 /// Collects what one call's audit record needs while the call runs, and hands the record over when it ends.
-/// Costs nothing when no one observes calls: then there is none (`start` gives nil).
-final class CallAudit {
+/// Costs nothing when no one observes calls: then there is none (`start` gives nil). Used by one thread at a
+/// time: the request's, then (for a call started without a task) the one its outcome arrives on.
+final class CallAudit: @unchecked Sendable {
     static func start(_ observe: (@Sendable (CallRecord) -> Void)?, session: MCPSession, kind: ComponentKind,
                       exposed: String) -> CallAudit? {
         observe.map { CallAudit(observe: $0, session: session, kind: kind, exposed: exposed) }

@@ -129,9 +129,12 @@ struct HTTPEndpoint: Sendable {
             // Answered in place when nothing has to wait (a list, a typed function known to be quick): no task
             // and no handler thread. Anything that might block goes to `respond`, never onto this pool thread.
             let answer: [UInt8]?
-            switch server.respondNow(to: message, session: session, policy: .onlyIfKnownQuick) {
-            case .answered(let now): answer = now
-            case .deferred: answer = await server.respond(to: message, session: session, notify: { _ in })
+            if let duplicate = server.duplicateReply(to: message, session: session) {
+                answer = duplicate
+            } else if case .answered(let now) = server.respondNow(to: message, session: session, policy: .onlyIfKnownQuick) {
+                answer = now
+            } else {
+                answer = await server.respond(to: message, session: session, notify: { _ in })
             }
             let reply = server.complete(answer, for: message, admission: admission)
             guard let reply else { return Response(status: .accepted, headers: extraHeaders) }

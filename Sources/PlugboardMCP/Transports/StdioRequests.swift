@@ -29,7 +29,7 @@ final class StdioRequests: @unchecked Sendable {
         watchdog = ReadingWatchdog { [weak self] takenOver in
             guard let self else { return }
             // Cancellable from now on: the new reading thread may read the client's notifications/cancelled.
-            if let id = takenOver.message?.id { _ = session.begin(id: id, cancel: { takenOver.settle(nil) }) }
+            takenOver.takenOver()
             call = newCall()
             readOn()
         }
@@ -38,10 +38,10 @@ final class StdioRequests: @unchecked Sendable {
     /// A call taken over by the watchdog is answered from the thread that runs it, or at its deadline, or not at
     /// all when the client cancels it.
     private func newCall() -> InlineCall {
-        let (server, session, writer, inFlight) = (server, session, writer, inFlight)
+        let (server, writer, inFlight) = (server, writer, inFlight)
         return InlineCall(
+            session: session,
             send: { message, admission, reply in
-                if let id = message.id { session.end(id: id) }
                 if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
                 inFlight.leave()
             },
@@ -80,6 +80,12 @@ final class StdioRequests: @unchecked Sendable {
             inFlight.leave()
             return .reply(refusal)
         }
+        // Checked before the watched section: once the watchdog takes a call over, its id is in flight.
+        if let duplicate = server.duplicateReply(to: message, session: session) {
+            _ = server.complete(nil, for: message, admission: admission)
+            inFlight.leave()
+            return .reply(duplicate)
+        }
         let mine = call!
         mine.reset(message, admission: admission)
         let ticket = watchdog.enter(mine)
@@ -88,7 +94,7 @@ final class StdioRequests: @unchecked Sendable {
             // Taken over while answering: this thread answers this call, then ends.
             switch immediate {
             case .answered(let reply): mine.settle(reply)
-            case .deferred: server.start(message, session: session, notify: notify) { mine.settle($0) }
+            case .deferred: server.startRegistered(message, session: session, notify: notify, relay: mine.work) { mine.settle($0) }
             }
             return .lostReadingRole
         }
