@@ -101,7 +101,8 @@ struct TeamPrincipals {
         let quotas = team.quotas
         quota = QuotaGate(team: team.name, limits: QuotaGate.Limits(
             maxConcurrentCalls: quotas.maxConcurrentCalls, callsPerSecond: quotas.callsPerSecond,
-            maxRequestBytes: quotas.maxRequestBytes, maxResponseBytes: quotas.maxResponseBytes))
+            maxRequestBytes: quotas.maxRequestBytes, maxResponseBytes: quotas.maxResponseBytes,
+            maxRateWait: .milliseconds(quotas.maxRateWaitMilliseconds ?? RuntimeConfig.Quotas.defaultRateWaitMilliseconds)))
     }
 
     func principal(token: RuntimeConfig.Token?) -> Principal {
