@@ -77,4 +77,23 @@ import Testing
         }
         #expect(refusal.quota == "max_concurrent_calls" && refusal.retryAfter == nil)
     }
+
+    @Test func updatedLimitsApplyToTheNextCallAndAChangedRateStartsAFullBucket() throws {
+        let gate = QuotaGate(team: "t", limits: .init(maxConcurrentCalls: 1, callsPerSecond: 1))
+        let now = ContinuousClock.now
+        #expect(gate.admit(now: now) == nil)
+        #expect(gate.admit(now: now)?.quota == "max_concurrent_calls")
+        gate.update(.init(maxConcurrentCalls: 3, callsPerSecond: 2))
+        #expect(gate.limits.maxConcurrentCalls == 3 && gate.limits.callsPerSecond == 2)
+        #expect(gate.admit(now: now) == nil)  // a new bucket of 2; the call in flight kept its place
+        #expect(gate.admit(now: now) == nil)
+        #expect(gate.callsInFlight == 3)
+        #expect(gate.admit(now: now)?.quota == "max_concurrent_calls")
+        for _ in 0..<3 { gate.release() }
+        #expect(gate.admit(now: now)?.limit == "2")  // the new bucket is spent
+        // Limits other than the rate leave the bucket as it is.
+        gate.update(.init(maxConcurrentCalls: 5, callsPerSecond: 2, maxResponseBytes: 4096))
+        #expect(gate.admit(now: now)?.quota == "calls_per_second")
+        #expect(gate.limits.maxResponseBytes == 4096)
+    }
 }

@@ -29,13 +29,14 @@ extension MCPServer {
     public func admit(_ message: IncomingMessage, session: MCPSession, requestBytes: Int, mayWait: Bool = false) -> Admission {
         guard let principal = session.principal else { return .free }
         let gate = principal.quota
-        if let maximum = gate.limits.maxRequestBytes, requestBytes > maximum {
+        let limits = gate.limits
+        if let maximum = limits.maxRequestBytes, requestBytes > maximum {
             return .refused(reply: WireMessages.error(id: message.id, Self.requestTooLarge(team: gate.team, bytes: requestBytes, limit: maximum)),
                             retryAfter: nil)
         }
         guard message.id != nil, Self.callMethods.contains(message.method) else { return .free }
         let refusal: QuotaGate.Refusal
-        switch gate.admit(mayWait: mayWait ? gate.limits.maxRateWait : .zero) {
+        switch gate.admit(mayWait: mayWait ? limits.maxRateWait : .zero) {
         case .now: return .admitted(gate)
         case .after(let wait): return .paced(gate, wait: wait)
         case .refused(let refused): refusal = refused

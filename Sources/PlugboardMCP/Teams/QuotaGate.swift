@@ -34,14 +34,30 @@ public final class QuotaGate: Sendable {
     }
 
     public let team: String
-    public let limits: Limits
     private let inFlight = Atomic<Int>(0)
-    private let bucket: Mutex<TokenBucket>
+    /// The limits and the rate bucket, behind the team's own lock (SIGHUP may replace the limits).
+    private struct State {
+        var limits: Limits
+        var bucket: TokenBucket
+    }
+    private let state: Mutex<State>
 
     public init(team: String, limits: Limits) {
         self.team = team
-        self.limits = limits
-        bucket = Mutex(TokenBucket(rate: limits.callsPerSecond ?? 1))  // consulted only with a rate limit
+        state = Mutex(State(limits: limits, bucket: TokenBucket(rate: limits.callsPerSecond ?? 1)))  // bucket: only with a rate
+    }
+
+    public var limits: Limits { state.withLock { $0.limits } }
+
+    /// New limits (SIGHUP), applied to the next call; calls in flight keep their places. A changed rate starts
+    /// with a full bucket of the new size.
+    public func update(_ limits: Limits) {
+        state.withLock { state in
+            if limits.callsPerSecond != state.limits.callsPerSecond {
+                state.bucket = TokenBucket(rate: limits.callsPerSecond ?? 1)
+            }
+            state.limits = limits
+        }
     }
 
     public var callsInFlight: Int { inFlight.load(ordering: .relaxed) }
@@ -65,19 +81,21 @@ public final class QuotaGate: Sendable {
     /// Admits one call, at once or after a wait of at most `mayWait` for its rate token, or refuses it.
     /// A call that is not refused must be `release`d.
     public func admit(now: ContinuousClock.Instant = .now, mayWait: Duration) -> Turn {
-        // The place first: a call refused for concurrency must not spend a rate token.
-        let running = inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
-        if let maximum = limits.maxConcurrentCalls, running >= maximum {
-            inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
-            return .refused(Refusal(quota: "max_concurrent_calls", limit: String(maximum), retryAfter: nil))
-        }
-        guard let rate = limits.callsPerSecond else { return .now }
-        switch bucket.withLock({ $0.take(now: now, mayWait: mayWait) }) {
-        case .now: return .now
-        case .after(let wait): return .after(wait)
-        case .refused(let retryAfter):
-            inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
-            return .refused(Refusal(quota: "calls_per_second", limit: Self.format(rate), retryAfter: retryAfter))
+        state.withLock { state in
+            // The place first: a call refused for concurrency must not spend a rate token.
+            let running = inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
+            if let maximum = state.limits.maxConcurrentCalls, running >= maximum {
+                inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
+                return .refused(Refusal(quota: "max_concurrent_calls", limit: String(maximum), retryAfter: nil))
+            }
+            guard let rate = state.limits.callsPerSecond else { return .now }
+            switch state.bucket.take(now: now, mayWait: mayWait) {
+            case .now: return .now
+            case .after(let wait): return .after(wait)
+            case .refused(let retryAfter):
+                inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
+                return .refused(Refusal(quota: "calls_per_second", limit: Self.format(rate), retryAfter: retryAfter))
+            }
         }
     }
 
