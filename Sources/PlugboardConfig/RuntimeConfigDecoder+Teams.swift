@@ -118,6 +118,12 @@ extension RuntimeConfigDecoder {
                            "expected a number above 0 and at most 1000000, found \(value.typeDescription) \(value.jsonText)")
             }
         }
+        quotas.maxRateWaitMilliseconds = reader.integer("max_rate_wait_ms", in: 0...10_000)
+        if quotas.maxRateWaitMilliseconds != nil, quotas.callsPerSecond == nil {
+            log.report(reader.childPath("max_rate_wait_ms"),
+                       "is how long a call past 'calls_per_second' may wait for its turn, but this team has no calls_per_second; "
+                       + "set calls_per_second or remove max_rate_wait_ms")
+        }
         quotas.maxRequestBytes = reader.integer("max_request_bytes", in: 256...(1 << 30))
         quotas.maxResponseBytes = reader.integer("max_response_bytes", in: 256...(1 << 30))
         return quotas

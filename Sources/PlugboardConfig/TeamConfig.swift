@@ -64,13 +64,21 @@ extension RuntimeConfig {
         public var callsPerSecond: Double?
         public var maxRequestBytes: Int?
         public var maxResponseBytes: Int?
+        /// How long a call past `callsPerSecond` may wait for its turn over HTTP before it is refused; nil: the
+        /// default (`defaultRateWaitMilliseconds`), 0: refused at once.
+        public var maxRateWaitMilliseconds: Int?
+
+        /// The default wait: as long as a refusal is held (HTTPTransport), so no caller waits longer for a turn
+        /// than it would have for a 429.
+        public static let defaultRateWaitMilliseconds = 100
 
         public init(maxConcurrentCalls: Int? = nil, callsPerSecond: Double? = nil, maxRequestBytes: Int? = nil,
-                    maxResponseBytes: Int? = nil) {
+                    maxResponseBytes: Int? = nil, maxRateWaitMilliseconds: Int? = nil) {
             self.maxConcurrentCalls = maxConcurrentCalls
             self.callsPerSecond = callsPerSecond
             self.maxRequestBytes = maxRequestBytes
             self.maxResponseBytes = maxResponseBytes
+            self.maxRateWaitMilliseconds = maxRateWaitMilliseconds
         }
     }
 

@@ -46,6 +46,26 @@ private func issues(_ text: String) -> [String] {
         #expect(config.audit == .init(destination: .file("/srv/plugboard/audit/plugboard.log"), rotateBytes: 1_048_576, keep: 3))
     }
 
+    @Test func maxRateWaitIsReadWithCallsPerSecondAndRefusedWithoutOrOutOfRange() throws {
+        let config = try decoder.decode(Array(#"{"teams":[{"name":"a","quotas":{"calls_per_second":50,"max_rate_wait_ms":250}}]}"#.utf8),
+                                        source: "runtime.json")
+        #expect(config.teams.first?.quotas == .init(callsPerSecond: 50, maxRateWaitMilliseconds: 250))
+        let zero = try decoder.decode(Array(#"{"teams":[{"name":"a","quotas":{"calls_per_second":5,"max_rate_wait_ms":0}}]}"#.utf8),
+                                      source: "runtime.json")
+        #expect(zero.teams.first?.quotas.maxRateWaitMilliseconds == 0)  // refused at once, as before the wait existed
+        let unset = try decoder.decode(Array(#"{"teams":[{"name":"a","quotas":{"calls_per_second":5}}]}"#.utf8), source: "runtime.json")
+        #expect(unset.teams.first?.quotas.maxRateWaitMilliseconds == nil)  // the server's default (100 ms)
+        #expect(issues(#"{"teams":[{"name":"a","quotas":{"calls_per_second":5,"max_rate_wait_ms":20000}}]}"#)
+            == ["$.teams[0].quotas.max_rate_wait_ms: 20000 is out of range: expected 0 to 10000"])
+        #expect(issues(#"{"teams":[{"name":"a","quotas":{"calls_per_second":5,"max_rate_wait_ms":"100ms"}}]}"#)
+            == [#"$.teams[0].quotas.max_rate_wait_ms: expected a whole number from 0 to 10000, found a string "100ms""#])
+        #expect(issues(#"{"teams":[{"name":"a","quotas":{"max_rate_wait_ms":100}}]}"#)
+            == ["$.teams[0].quotas.max_rate_wait_ms: is how long a call past 'calls_per_second' may wait for its turn, "
+                + "but this team has no calls_per_second; set calls_per_second or remove max_rate_wait_ms"])
+        #expect(issues(#"{"teams":[{"name":"a","quotas":{"calls_per_second":5,"max_rate_wiat_ms":100}}]}"#)
+            == ["$.teams[0].quotas.max_rate_wiat_ms: unknown key 'max_rate_wiat_ms'; did you mean 'max_rate_wait_ms'?"])
+    }
+
     @Test func withoutTeamsNothingChanges() throws {
         let config = try decoder.decode(Array(#"{"mounts":[{"namespace":"m","provider":"p"}]}"#.utf8), source: "runtime.json")
         #expect(config.teams.isEmpty && config.audit == nil && config.transports.stdio.team == nil)

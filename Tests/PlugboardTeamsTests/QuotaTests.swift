@@ -105,4 +105,51 @@ struct QuotaTests {
             #expect(response.body.count < 1024)
         }
     }
+
+    @Test("SIGHUP applies a team's changed calls_per_second at once, up and down; other teams keep theirs")
+    func quotasOnReload() async throws {
+        try await TeamServer.with { server in
+            let http = server.http, teams = server.deployment
+            let fine = #"{"name":"gamma_fine","arguments":{}}"#
+            @Sendable func burst(_ count: Int) async -> [LoopbackHTTP.Reply] {
+                await withTaskGroup(of: LoopbackHTTP.Reply?.self) { group in
+                    for id in 0..<count { group.addTask { await http.call("tools/call", fine, id: id, token: teams.gamma.secret) } }
+                    var all: [LoopbackHTTP.Reply] = []
+                    for await reply in group { if let reply { all.append(reply) } }
+                    return all
+                }
+            }
+            func reload(rate: String, reloads: Int) async throws {
+                let config = try String(contentsOfFile: teams.configPath, encoding: .utf8)
+                let changed = config.replacing(#/"calls_per_second": [0-9]+/#, with: #""calls_per_second": \#(rate)"#)
+                try changed.write(toFile: teams.configPath, atomically: true, encoding: .utf8)
+                server.reload()
+                let deadline = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < deadline {
+                    let log = (try? String(contentsOfFile: server.stderrPath, encoding: .utf8)) ?? ""
+                    if log.components(separatedBy: "reloaded ").count - 1 >= reloads { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                Issue.record("the server did not log its reload")
+            }
+            // gamma starts at 2 calls per second: of 12 at once, its burst of 2 is served (and a third if its token
+            // comes within the 100 ms a call may wait while they arrive); the rest are refused.
+            #expect(await burst(12).filter { $0.status == 429 }.count >= 8)
+            try await reload(rate: "50", reloads: 1)
+            // Raised to 50: a new burst of 50, so 20 at once are all served.
+            let raised = await burst(20)
+            #expect(raised.count == 20 && raised.allSatisfy { $0.status == 200 }, "\(raised.map(\.status))")
+            try await reload(rate: "1", reloads: 2)
+            // Lowered to 1: a burst of one (two if a token comes while they arrive); refusals name the new limit.
+            let lowered = await burst(6)
+            #expect(lowered.filter { $0.status == 200 }.count <= 2 && lowered.filter { $0.status == 429 }.count >= 4)
+            let refusal = try #require(lowered.first { $0.status == 429 })
+            #expect(refusal.json?["error"]?["data"]?["limit"]?.stringValue == "1")
+            #expect(refusal.json?["error"]?["message"]?.stringValue?.contains("calls_per_second = 1") == true)
+            // alpha has no rate quota, before or after.
+            for id in 0..<5 {
+                #expect(await http.call("tools/call", #"{"name":"alpha_add","arguments":{"a":\#(id),"b":1}}"#, id: id, token: teams.alpha.secret)?.status == 200)
+            }
+        }
+    }
 }

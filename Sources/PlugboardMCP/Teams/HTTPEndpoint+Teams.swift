@@ -21,6 +21,15 @@ extension HTTPTransport {
 
 /// Multi-team hosting on the HTTP transport: bearer authentication, 401 and 429 answers.
 extension HTTPEndpoint {
+    /// The team's quotas for one request. A call past the team's rate that may wait for its turn
+    /// (`max_rate_wait_ms`) waits here, as a suspended task, and is then admitted.
+    func admit(_ message: IncomingMessage, session: MCPSession, requestBytes: Int) async -> MCPServer.Admission {
+        let admission = server.admit(message, session: session, requestBytes: requestBytes, mayWait: true)
+        guard case .paced(let gate, let wait) = admission else { return admission }
+        try? await Task.sleep(for: wait)  // cancelled: run now; the token was reserved for this call anyway
+        return .admitted(gate)
+    }
+
     static let wwwAuthenticate = HTTPField.Name("WWW-Authenticate")!
     static let retryAfter = HTTPField.Name("Retry-After")!
 

@@ -14,6 +14,9 @@ extension MCPServer {
         case free
         /// Admitted under the team's gate: pass it to `complete` when the reply is ready.
         case admitted(QuotaGate)
+        /// Admitted, but to run only after `wait` (its rate token is reserved); only when `mayWait` was asked for.
+        /// Pass it to `complete` like `admitted`.
+        case paced(QuotaGate, wait: Duration)
         /// Refused: send `reply`; `retryAfter` is set for rate limits (HTTP: 429 with Retry-After).
         case refused(reply: [UInt8], retryAfter: Duration?)
     }
@@ -21,15 +24,23 @@ extension MCPServer {
     static let callMethods: Set<String> = ["tools/call", "prompts/get", "resources/read"]
 
     /// Request size for every request of a team's session; calls in flight and calls per second for calls.
-    public func admit(_ message: IncomingMessage, session: MCPSession, requestBytes: Int) -> Admission {
+    /// With `mayWait`, a call past the team's rate may be admitted to run later (`.paced`), for at most the
+    /// team's `maxRateWait`; without it, it is refused at once.
+    public func admit(_ message: IncomingMessage, session: MCPSession, requestBytes: Int, mayWait: Bool = false) -> Admission {
         guard let principal = session.principal else { return .free }
         let gate = principal.quota
-        if let maximum = gate.limits.maxRequestBytes, requestBytes > maximum {
+        let limits = gate.limits
+        if let maximum = limits.maxRequestBytes, requestBytes > maximum {
             return .refused(reply: WireMessages.error(id: message.id, Self.requestTooLarge(team: gate.team, bytes: requestBytes, limit: maximum)),
                             retryAfter: nil)
         }
         guard message.id != nil, Self.callMethods.contains(message.method) else { return .free }
-        guard let refusal = gate.admit() else { return .admitted(gate) }
+        let refusal: QuotaGate.Refusal
+        switch gate.admit(mayWait: mayWait ? limits.maxRateWait : .zero) {
+        case .now: return .admitted(gate)
+        case .after(let wait): return .paced(gate, wait: wait)
+        case .refused(let refused): refusal = refused
+        }
         if let observe = configuration.observeCall {
             let isResource = message.method == "resources/read"
             let exposed = (try? message.stringParam(isResource ? "uri" : "name", required: false)) ?? nil
@@ -44,7 +55,11 @@ extension MCPServer {
 
     /// Releases the call's place and replaces a reply larger than the team's response quota by an error.
     public func complete(_ reply: [UInt8]?, for message: IncomingMessage, admission: Admission) -> [UInt8]? {
-        guard case .admitted(let gate) = admission else { return reply }
+        let gate: QuotaGate
+        switch admission {
+        case .admitted(let admitted), .paced(let admitted, _): gate = admitted
+        case .free, .refused: return reply
+        }
         gate.release()
         guard let reply, let maximum = gate.limits.maxResponseBytes, reply.count > maximum else { return reply }
         return WireMessages.error(id: message.id, RPCError(

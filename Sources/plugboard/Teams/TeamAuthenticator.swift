@@ -7,7 +7,7 @@ import PlugboardMCP
 /// Bearer tokens of the configured teams. A presented token is hashed (SHA-256) and compared with every stored
 /// hash in constant time — no early exit on the first differing byte, none on the first match — so timing
 /// tells nothing about which bytes or which tokens matched. Revoked tokens are not kept at all. SIGHUP swaps in
-/// the new token set atomically (readers never take a lock).
+/// the new token set atomically (readers never take a lock) and each team's new quotas into its gate.
 final class TeamAuthenticator: BearerAuthenticator {
     private struct Entry {
         let digest: [UInt8]
@@ -27,9 +27,13 @@ final class TeamAuthenticator: BearerAuthenticator {
         teamStores = principals.mapValues(\.store)
     }
 
-    /// New and revoked tokens of the teams this server started with (a new team needs a restart).
+    /// New and revoked tokens, and changed quotas, of the teams this server started with (a new team needs a
+    /// restart). A team's quotas change in place: every session of the team shares its one gate.
     func update(_ teams: [RuntimeConfig.Team]) {
         entries.store(Entries(Self.entries(teams, principals)), ordering: .releasing)
+        for team in teams {
+            principals[team.name]?.quota.update(TeamPrincipals.limits(team.quotas))
+        }
     }
 
     private static func entries(_ teams: [RuntimeConfig.Team], _ principals: [String: TeamPrincipals]) -> [Entry] {
@@ -98,10 +102,15 @@ struct TeamPrincipals {
     init(team: RuntimeConfig.Team, store: RoutingTableStore) {
         self.team = team.name
         self.store = store
-        let quotas = team.quotas
-        quota = QuotaGate(team: team.name, limits: QuotaGate.Limits(
+        quota = QuotaGate(team: team.name, limits: Self.limits(team.quotas))
+    }
+
+    /// The gate's limits for a team's configured quotas (an unset rate wait is the default one).
+    static func limits(_ quotas: RuntimeConfig.Quotas) -> QuotaGate.Limits {
+        QuotaGate.Limits(
             maxConcurrentCalls: quotas.maxConcurrentCalls, callsPerSecond: quotas.callsPerSecond,
-            maxRequestBytes: quotas.maxRequestBytes, maxResponseBytes: quotas.maxResponseBytes))
+            maxRequestBytes: quotas.maxRequestBytes, maxResponseBytes: quotas.maxResponseBytes,
+            maxRateWait: .milliseconds(quotas.maxRateWaitMilliseconds ?? RuntimeConfig.Quotas.defaultRateWaitMilliseconds))
     }
 
     func principal(token: RuntimeConfig.Token?) -> Principal {
