@@ -108,8 +108,9 @@ final class Bystander: Sendable {
         let tally = tally
         task = Task {
             var n = 0
-            // Stopped by a flag, not by cancellation: a cancelled call would count as a failure.
-            while !tally.stopped.load(ordering: .relaxed) {
+            // Stopped by a flag, not by cancellation: a cancelled call would count as a failure. At least one
+            // call, even when the task starts only after the hostile call ended (a loaded machine).
+            repeat {
                 n += 1
                 let result = await provider.call("add", "{\"a\": \(n), \"b\": 1}")
                 let expected = "\(n + 1)"
@@ -121,7 +122,7 @@ final class Bystander: Sendable {
                     }
                 }
                 try? await Task.sleep(for: .milliseconds(2))
-            }
+            } while !tally.stopped.load(ordering: .relaxed)
         }
     }
 
