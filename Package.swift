@@ -72,7 +72,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Spawns the real `plugboard` executable and speaks MCP to it over stdio and HTTP.
-        .testTarget(name: "PlugboardMCPTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
+        .testTarget(name: "PlugboardMCPTests", dependencies: ["PlugboardJSON", "PlugboardTestSupport"], swiftSettings: strict),
         // --- end MCP server ---
 
         .testTarget(name: "PlugboardJSONTests", dependencies: ["PlugboardJSON"], swiftSettings: strict),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "PlugboardJSON", .product(name: "MCP", package: "swift-sdk"),
+                "PlugboardJSON", "PlugboardTestSupport", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/InteropTests",

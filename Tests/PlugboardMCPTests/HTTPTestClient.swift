@@ -1,5 +1,6 @@
 import Foundation
 import PlugboardJSON
+import PlugboardTestSupport
 
 /// A minimal HTTP/1.1 client over one keep-alive loopback connection, so tests control every header
 /// (Origin, Host, MCP-Protocol-Version…) and can reuse a connection for thousands of calls.
@@ -18,41 +19,25 @@ final class HTTPTestClient: @unchecked Sendable {
 
     let port: Int
     private var fd: Int32 = -1
-    private var buffer: [UInt8] = []
+    private var reader: HTTPReplyReader?
 
     init(port: Int) { self.port = port }
     deinit { if fd >= 0 { close(fd) } }
 
-    static func freePort() -> Int {
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(s) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() -> Int { Loopback.freePort() ?? 0 }
 
     private func connectIfNeeded() -> Bool {
         if fd >= 0 { return true }
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let ok = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-        if !ok { close(fd); fd = -1 } else {
-            // Nothing in a test may wait forever on a server that stopped answering.
-            var timeout = timeval(tv_sec: 30, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        }
-        buffer = []
-        return ok
+        guard let connected = Loopback.connect(port: port) else { return false }
+        fd = connected
+        reader = HTTPReplyReader(fd: connected)
+        return true
+    }
+
+    private func disconnect() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+        reader = nil
     }
 
     /// Waits until the server accepts connections.
@@ -72,98 +57,25 @@ final class HTTPTestClient: @unchecked Sendable {
     }
 
     func send(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) -> Reply? {
-        guard connectIfNeeded() else { return nil }
-        var head = "\(method) \(path) HTTP/1.1\r\n"
-        if headers["Host"] == nil { head += "Host: 127.0.0.1:\(port)\r\n" }
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(body.count)\r\n\r\n"
-        let bytes = Array(head.utf8) + body
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-            if n <= 0 { return nil }
-            offset += n
-        }
-        return readReply()
-    }
-
-    private func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        if n <= 0 { return false }
-        buffer += chunk[..<n]
-        return true
-    }
-
-    private func readLine() -> String? {
-        while true {
-            if let i = buffer.firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[..<i], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                buffer.removeSubrange(...i)
-                return line
-            }
-            guard fill() else { return nil }
-        }
-    }
-
-    private func readBytes(_ count: Int) -> [UInt8]? {
-        while buffer.count < count { guard fill() else { return nil } }
-        let out = Array(buffer[..<count])
-        buffer.removeSubrange(..<count)
-        return out
+        guard connectIfNeeded(), Loopback.sendRequest(fd, port: port, method, path, headers: headers, body: body),
+              let reader, let head = reader.readHead(), let body = reader.readBody(of: head) else { return nil }
+        if head.headers["connection"]?.lowercased() == "close" { disconnect() }
+        return Reply(status: head.status, headers: head.headers, body: body)
     }
 
     /// Sends a request and reads only the status line and headers, leaving the body (an SSE stream) unread:
     /// when this returns, the server has accepted the request. `readBody(of:)` reads the rest.
     func sendHead(_ method: String, _ path: String, headers: [String: String] = [:]) -> Reply? {
-        guard connectIfNeeded() else { return nil }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: 0\r\n\r\n"
-        let bytes = Array(head.utf8)
-        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress!, $0.count) }) == bytes.count else { return nil }
-        return readHead()
+        guard connectIfNeeded(), Loopback.sendRequest(fd, port: port, method, path, headers: headers, body: []),
+              let head = reader?.readHead() else { return nil }
+        return Reply(status: head.status, headers: head.headers, body: [])
     }
 
     /// The body that follows a head read by `sendHead`, to its end. Blocks: call it through `onThread`.
     func readBody(of head: Reply) -> Reply {
         var reply = head
-        reply.body = readBody(headers: head.headers) ?? []
+        reply.body = reader?.readBody(of: HTTPReplyReader.Head(status: head.status, headers: head.headers)) ?? []
         return reply
-    }
-
-    private func readHead() -> Reply? {
-        guard let status = readLine()?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
-        var headers: [String: String] = [:]
-        while let line = readLine(), !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return Reply(status: status, headers: headers, body: [])
-    }
-
-    private func readReply() -> Reply? {
-        guard var reply = readHead() else { return nil }
-        guard let body = readBody(headers: reply.headers) else { return nil }
-        reply.body = body
-        if reply.headers["connection"]?.lowercased() == "close" { close(fd); fd = -1 }
-        return reply
-    }
-
-    private func readBody(headers: [String: String]) -> [UInt8]? {
-        var body: [UInt8] = []
-        if headers["transfer-encoding"]?.lowercased() == "chunked" {
-            while let sizeLine = readLine(), let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) {
-                if size == 0 { _ = readLine(); break }
-                guard let chunk = readBytes(size) else { return nil }
-                body += chunk
-                _ = readLine()
-            }
-        } else if let length = Int(headers["content-length"] ?? "0"), length > 0 {
-            guard let bytes = readBytes(length) else { return nil }
-            body = bytes
-        }
-        return body
     }
 }
 
