@@ -10,10 +10,7 @@ import Testing
     /// A directory with the slow_functions fixture mounted as `s` and a runtime.json with the given call deadline.
     static func serverDirectory(deadlineMilliseconds: Int = 30_000) async throws -> String {
         let directory = BuildProducts.temporaryDirectory("inline")
-        let compiled = try await CommandRun.run("/usr/bin/env", [
-            "cc", "-shared", "-fPIC", "-I", "PluginSDK/include", "Tests/Fixtures/slow_functions.c", "-o", directory + "/libslow.so",
-        ], in: BuildProducts.repository)
-        try #require(compiled.status == 0, "cc failed: \(compiled.stderr)")
+        try await compileFixture("slow_functions", to: directory + "/libslow.so")
         let config = #"""
             {"plugin_directories":["\#(directory)"],"mounts":[{"namespace":"s","provider":"slow"}],
              "transports":{"limits":{"call_deadline_ms":\#(deadlineMilliseconds)}}}
@@ -121,4 +118,12 @@ import Testing
         try result.get()
         return true
     }
+}
+
+/// Builds `Tests/Fixtures/<name>.c` into `library` with the SDK guide's one line.
+func compileFixture(_ name: String, to library: String) async throws {
+    let compiled = try await CommandRun.run("/usr/bin/env", [
+        "cc", "-shared", "-fPIC", "-I", "PluginSDK/include", "Tests/Fixtures/\(name).c", "-o", library,
+    ], in: BuildProducts.repository)
+    try #require(compiled.status == 0, "cc failed for \(name).c: \(compiled.stderr)")
 }

@@ -10,10 +10,7 @@ import Testing
     /// The bundled calculator as `math` and the slow_functions fixture as `s`, both sandboxed.
     static func server() async throws -> StdioServer {
         let directory = BuildProducts.temporaryDirectory("sandboxed-stdio")
-        let compiled = try await CommandRun.run("/usr/bin/env", [
-            "cc", "-shared", "-fPIC", "-I", "PluginSDK/include", "Tests/Fixtures/slow_functions.c", "-o", directory + "/libslow.so",
-        ], in: BuildProducts.repository)
-        try #require(compiled.status == 0, "cc failed: \(compiled.stderr)")
+        try await compileFixture("slow_functions", to: directory + "/libslow.so")
         let config = #"""
             {"plugin_directories":["${bundled}","\#(directory)"],
              "mounts":[{"namespace":"math","provider":"calculator","isolation":"sandboxed"},

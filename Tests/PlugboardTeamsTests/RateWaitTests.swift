@@ -30,14 +30,7 @@ struct RateWaitTests {
 
     /// Runs `body` against a fresh server and always stops it.
     static func with(_ body: (TeamServer) async throws -> Void) async throws {
-        let server = try await start()
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await TeamServer.run(try await start(), body)
     }
 
     struct Timed: Sendable {

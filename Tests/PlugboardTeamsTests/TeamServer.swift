@@ -141,7 +141,11 @@ final class TeamServer: Sendable {
 
     /// Runs `body` against a fresh server and always stops it (SIGTERM: the audit trail is flushed).
     static func with(_ body: (TeamServer) async throws -> Void) async throws {
-        let server = try await start(try await TeamDeployment.make())
+        try await run(try await start(try await TeamDeployment.make()), body)
+    }
+
+    /// Runs `body` against `server` and always stops it.
+    static func run(_ server: TeamServer, _ body: (TeamServer) async throws -> Void) async throws {
         do {
             try await body(server)
         } catch {
