@@ -8,6 +8,8 @@ private final class WatchedDirectory {
     let path: String
     private final class Inbox: Sendable { let batches = Mutex<[DirectoryChangeBatch]>([]) }
     private let received = Inbox()
+    /// Every batch `fold` took, for failure messages.
+    var seen: [DirectoryChangeBatch] = []
     private var watcher: DirectoryWatcher!
 
     init(debounce: Duration = .milliseconds(100)) throws {
@@ -35,7 +37,13 @@ private final class WatchedDirectory {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             guard let batch = await next(within: max(0.01, (deadline - ContinuousClock.now) / .seconds(1))) else { break }
+            seen.append(batch)
             batches += 1
+            if batch.needsRescan {
+                // The watcher lost track (the kernel dropped or ended its events): as the host does, re-list.
+                let present = Set((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                for name in expected.keys { state[name] = present.contains(name) }
+            }
             for name in batch.settled { state[name] = true }
             for name in batch.removed { state[name] = false }
             if expected.allSatisfy({ state[$0.key] == $0.value }) { return (state, batches) }
@@ -101,7 +109,8 @@ private final class WatchedDirectory {
         try FileManager.default.removeItem(atPath: dir.path + "/gone.so")
         // Within one debounce window the removal cancels the pending load; across windows it follows it.
         let (state, _) = await dir.fold(until: ["calc.so": false, "gone.so": false])
-        #expect(state == ["calc.so": false, "gone.so": false])
+        let listing = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? ["(the directory is gone)"]
+        #expect(state == ["calc.so": false, "gone.so": false], "batches: \(dir.seen); the directory now holds \(listing)")
     }
 
     @Test func aMissingDirectoryIsAClearError() {
