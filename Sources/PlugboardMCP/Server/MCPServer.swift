@@ -58,29 +58,26 @@ public final class MCPServer: Sendable {
     }
 
     /// Answers one request: the response bytes, or nil when the request was cancelled (MCP sends no response then).
-    /// Registers the running task with the session so `notifications/cancelled` reaches it.
+    /// Registers the request with the session so `notifications/cancelled` reaches it; cancelling the calling task
+    /// cancels it too.
     public func respond(to message: IncomingMessage, session: MCPSession, notify: @escaping Notify) async -> [UInt8]? {
         guard let id = message.id else { return nil }
-        let task = Task { () -> [UInt8]? in
-            do throws(RPCError) {
-                guard let result = try await self.result(for: message, session: session, notify: notify) else { return nil }
-                return WireMessages.result(id: id, result: result)
-            } catch {
-                return WireMessages.error(id: id, error)
+        let relay = CancelRelay()
+        guard session.begin(id: id, cancel: { relay.cancel() }) else { return Self.duplicateID(id) }
+        let reply = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
+                run(message, id: id, session: session, notify: notify, relay: relay) { continuation.resume(returning: $0) }
             }
+        } onCancel: {
+            relay.cancel()
         }
-        guard session.begin(id: id, cancel: { task.cancel() }) else {
-            task.cancel()
-            return Self.duplicateID(id)
-        }
-        let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         session.end(id: id)
         return reply
     }
 
-    /// `respond` for transports that run each request on a task of their own anyway (stdio): one task per
-    /// request instead of two. Answers on a new task and hands the response to `reply` (nil when the request
-    /// was cancelled or is a notification); a duplicate id in flight is answered at once, without a task.
+    /// `respond` for a caller that does not wait (stdio's reading thread): the work runs on a task of its own, or
+    /// without one for a provider that can start it so (`Provider.begin`), and hands the response to `reply` (nil
+    /// when the request was cancelled or is a notification); a duplicate id in flight is answered at once.
     public func start(_ message: IncomingMessage, session: MCPSession, notify: @escaping Notify,
                       reply: @escaping @Sendable ([UInt8]?) -> Void) {
         guard let id = message.id else { return reply(nil) }
