@@ -1,4 +1,5 @@
 import Glibc
+import PlugboardCore
 
 /// The deadlines of in-process calls, watched by one thread of our own instead of a Dispatch timer per call.
 /// A timer per call creates, schedules and cancels a Dispatch source and wakes Dispatch's timer machinery each
@@ -77,7 +78,7 @@ final class CallDeadlines: @unchecked Sendable {
     /// Caller holds the lock. Without a watcher thread, calls still finish; they just cannot time out, so try
     /// again at the next arm.
     private func startWatcher() -> Bool {
-        startDetachedThread { [self] in watch() }
+        DetachedThread.start { [self] in watch() }
     }
 
     private func watch() {

@@ -1,4 +1,5 @@
 import Glibc
+import PlugboardCore
 
 /// Runs plugin handlers on threads of our own: a handler may block (sleep, I/O, a lock), which must never
 /// happen on Swift's cooperative pool, where a few blocked handlers would stall every task in the host.
@@ -46,7 +47,7 @@ final class HandlerThread: @unchecked Sendable {
     }
 
     private func startWorker() -> Bool {
-        startDetachedThread { [self] in work() }
+        DetachedThread.start { [self] in work() }
     }
 
     private func work() {
