@@ -6,8 +6,9 @@ extension MCPServer {
     public enum ImmediateReply: Sendable {
         /// Answered: the reply to send (nil: nothing to send, e.g. a notification).
         case answered([UInt8]?)
-        /// The request needs a task (a handler that runs on a thread of its own): use `start`.
-        case deferred
+        /// A call whose component must run elsewhere (a handler on a thread of its own, a sandboxed worker),
+        /// routed already: hand it to `start` or `respond`.
+        case deferred(RoutedCall)
     }
 
     /// Answers `message` now when nothing in it has to wait: every method but the calls, and calls to components
@@ -24,10 +25,13 @@ extension MCPServer {
             case .answered(let result):
                 return .answered(WireMessages.result(id: id, result: result))
             case .invoke(let context):
-                guard let answer = try invokeNow(message, session: session, context: context, policy: policy, willRun: willRun) else {
-                    return .deferred
+                let routed = try routeCall(message, session: session, context: context)
+                willRun(routed.call.route.provider.callTimeout)
+                guard let outcome = routed.call.route.provider.invokeNow(routed.call.invocation, policy: policy) else {
+                    return .deferred(routed)  // audited where it runs
                 }
-                return .answered(answer.map { WireMessages.result(id: id, result: $0) })
+                defer { routed.audit?.finish() }
+                return .answered(try present(outcome, of: routed.call, audit: routed.audit).map { WireMessages.result(id: id, result: $0) })
             }
         } catch {
             return .answered(WireMessages.error(id: id, error))
@@ -48,37 +52,13 @@ extension MCPServer {
         return WireMessages.error(id: message.id, rpcError(for: error, kind: kind, exposed: exposed, stateless: false))
     }
 
-    /// nil: the provider cannot run this component now (`.deferred`); otherwise the optional result, as `invoke`.
-    private func invokeNow(_ message: IncomingMessage, session: MCPSession, context: RequestContext, policy: InlinePolicy,
-                           willRun: (Duration?) -> Void) throws(RPCError) -> [UInt8]?? {
-        let (kind, exposed) = try target(of: message)
-        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
-        let call: PreparedCall
-        do {
-            call = try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit)
-        } catch {
-            audit?.finish()
-            throw error
-        }
-        willRun(call.route.provider.callTimeout)
-        guard let outcome = call.route.provider.invokeNow(call.invocation, policy: policy) else { return nil }  // not audited: `invoke` will be
-        defer { audit?.finish() }
-        return .some(try present(outcome, of: call, audit: audit))
-    }
-
-    /// `start` for a call whose provider can start it without a task (`Provider.begin`: a sandboxed worker that
-    /// is up): the call goes out from the caller's thread and is answered from the thread the outcome arrives on.
-    /// False when it cannot (any other request, a routing error, a provider without that path): use a task.
-    func beginWithoutTask(_ message: IncomingMessage, id: [UInt8], session: MCPSession, notify: @escaping Notify,
+    /// Starts a routed call without a task when its provider can (`Provider.begin`: a sandboxed worker that is
+    /// up): the call goes out from the caller's thread and is answered from the thread the outcome arrives on.
+    /// False when the provider cannot: use a task.
+    func beginWithoutTask(_ routed: RoutedCall, id: [UInt8], session: MCPSession, notify: @escaping Notify,
                           relay: CancelRelay, reply: @escaping @Sendable ([UInt8]?) -> Void) -> Bool {
-        guard Self.callMethods.contains(message.method),
-              let context = try? RequestContext.read(try message.meta()),
-              let (kind, exposed) = try? target(of: message) else { return false }
-        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
-        guard let call = try? prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit) else {
-            return false  // the task reports the routing error (and audits it)
-        }
-        let started = call.route.provider.begin(call.invocation, context: sideChannels(context: context, session: session, notify: notify)) {
+        let (call, audit) = (routed.call, routed.audit)
+        let started = call.route.provider.begin(call.invocation, context: sideChannels(context: call.context, session: session, notify: notify)) {
             [self] outcome in
             let answer: [UInt8]?
             do throws(RPCError) {

@@ -5,7 +5,7 @@ import PlugboardJSON
 /// client's argument bytes, and map the outcome onto the protocol.
 extension MCPServer {
     /// A call routed and ready to run: what to run, on which provider, and how to present its outcome.
-    struct PreparedCall {
+    struct PreparedCall: Sendable {
         let kind: ComponentKind
         let route: Route
         var invocation: Invocation
@@ -14,14 +14,37 @@ extension MCPServer {
         let context: RequestContext
     }
 
+    /// A call routed once and carried to wherever it runs (in place, without a task, or on one), with its audit
+    /// record, which is finished when the call ends, however it ends.
+    public struct RoutedCall: Sendable {
+        let call: PreparedCall
+        let audit: CallAudit?
+    }
+
     func invoke(_ message: IncomingMessage, session: MCPSession, context: RequestContext,
                 notify: @escaping Notify) async throws(RPCError) -> [UInt8]? {
+        try await execute(try routeCall(message, session: session, context: context), session: session, notify: notify)
+    }
+
+    /// Routes a call method (identity, pinned version, arguments); a routing error is audited before it is thrown.
+    func routeCall(_ message: IncomingMessage, session: MCPSession, context: RequestContext) throws(RPCError) -> RoutedCall {
         let (kind, exposed) = try target(of: message)
         // The audit trail (CallAudit.swift): recorded when this call ends, however it ends.
         let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
+        do {
+            return RoutedCall(call: try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit),
+                              audit: audit)
+        } catch {
+            audit?.finish()
+            throw error
+        }
+    }
+
+    /// Runs a routed call through its provider on this task; the `result`, or nil when cancelled.
+    func execute(_ routed: RoutedCall, session: MCPSession, notify: @escaping Notify) async throws(RPCError) -> [UInt8]? {
+        let (call, audit) = (routed.call, routed.audit)
         defer { audit?.finish() }
-        let call = try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit)
-        let invocationContext = sideChannels(context: context, session: session, notify: notify)
+        let invocationContext = sideChannels(context: call.context, session: session, notify: notify)
         let outcome: Result<[UInt8], InvocationError>
         do {
             outcome = .success(try await call.route.provider.invoke(call.invocation, context: invocationContext))

@@ -60,13 +60,15 @@ public final class MCPServer: Sendable {
     /// Answers one request: the response bytes, or nil when the request was cancelled (MCP sends no response then).
     /// Registers the request with the session so `notifications/cancelled` reaches it; cancelling the calling task
     /// cancels it too.
-    public func respond(to message: IncomingMessage, session: MCPSession, notify: @escaping Notify) async -> [UInt8]? {
+    /// `routed`: the call as `respondNow` routed it, so it is not routed again.
+    public func respond(to message: IncomingMessage, session: MCPSession, notify: @escaping Notify,
+                        routed: RoutedCall? = nil) async -> [UInt8]? {
         guard let id = message.id else { return nil }
         let relay = CancelRelay()
         guard session.begin(id: id, cancel: { relay.cancel() }) else { return Self.duplicateID(id) }
         let reply = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
-                run(message, id: id, session: session, notify: notify, relay: relay) { continuation.resume(returning: $0) }
+                run(message, id: id, session: session, notify: notify, relay: relay, routed: routed) { continuation.resume(returning: $0) }
             }
         } onCancel: {
             relay.cancel()
@@ -78,13 +80,13 @@ public final class MCPServer: Sendable {
     /// `respond` for a caller that does not wait (stdio's reading thread): the work runs on a task of its own, or
     /// without one for a provider that can start it so (`Provider.begin`), and hands the response to `reply` (nil
     /// when the request was cancelled or is a notification); a duplicate id in flight is answered at once.
-    public func start(_ message: IncomingMessage, session: MCPSession, notify: @escaping Notify,
+    public func start(_ message: IncomingMessage, session: MCPSession, notify: @escaping Notify, routed: RoutedCall? = nil,
                       reply: @escaping @Sendable ([UInt8]?) -> Void) {
         guard let id = message.id else { return reply(nil) }
         // Registered before the work exists, so a cancel can never miss it; the relay forwards it once it does.
         let relay = CancelRelay()
         guard session.begin(id: id, cancel: { relay.cancel() }) else { return reply(Self.duplicateID(id)) }
-        run(message, id: id, session: session, notify: notify, relay: relay) { answer in
+        run(message, id: id, session: session, notify: notify, relay: relay, routed: routed) { answer in
             session.end(id: id)
             reply(answer)
         }
@@ -93,14 +95,28 @@ public final class MCPServer: Sendable {
     /// `start` for a request its caller has registered with the session itself (or has not, yet): the caller
     /// cancels it through `relay` and ends its registration.
     func startRegistered(_ message: IncomingMessage, session: MCPSession, notify: @escaping Notify, relay: CancelRelay,
-                         reply: @escaping @Sendable ([UInt8]?) -> Void) {
+                         routed: RoutedCall?, reply: @escaping @Sendable ([UInt8]?) -> Void) {
         guard let id = message.id else { return reply(nil) }
-        run(message, id: id, session: session, notify: notify, relay: relay, reply: reply)
+        run(message, id: id, session: session, notify: notify, relay: relay, routed: routed, reply: reply)
     }
 
+    /// A routed call goes without a task when its provider can start it so, else on one; anything else (a request
+    /// `respondNow` did not see) on a task from the start.
     private func run(_ message: IncomingMessage, id: [UInt8], session: MCPSession, notify: @escaping Notify,
-                     relay: CancelRelay, reply: @escaping @Sendable ([UInt8]?) -> Void) {
-        if beginWithoutTask(message, id: id, session: session, notify: notify, relay: relay, reply: reply) { return }
+                     relay: CancelRelay, routed: RoutedCall?, reply: @escaping @Sendable ([UInt8]?) -> Void) {
+        if let routed {
+            if beginWithoutTask(routed, id: id, session: session, notify: notify, relay: relay, reply: reply) { return }
+            relay.attach(Task {
+                let answer: [UInt8]?
+                do throws(RPCError) {
+                    answer = try await self.execute(routed, session: session, notify: notify).map { WireMessages.result(id: id, result: $0) }
+                } catch {
+                    answer = WireMessages.error(id: id, error)
+                }
+                reply(answer)
+            })
+            return
+        }
         relay.attach(Task {
             let answer: [UInt8]?
             do throws(RPCError) {

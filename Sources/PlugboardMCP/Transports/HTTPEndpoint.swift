@@ -131,10 +131,11 @@ struct HTTPEndpoint: Sendable {
             let answer: [UInt8]?
             if let duplicate = server.duplicateReply(to: message, session: session) {
                 answer = duplicate
-            } else if case .answered(let now) = server.respondNow(to: message, session: session, policy: .onlyIfKnownQuick) {
-                answer = now
             } else {
-                answer = await server.respond(to: message, session: session, notify: { _ in })
+                switch server.respondNow(to: message, session: session, policy: .onlyIfKnownQuick) {
+                case .answered(let now): answer = now
+                case .deferred(let routed): answer = await server.respond(to: message, session: session, notify: { _ in }, routed: routed)
+                }
             }
             let reply = server.complete(answer, for: message, admission: admission)
             guard let reply else { return Response(status: .accepted, headers: extraHeaders) }

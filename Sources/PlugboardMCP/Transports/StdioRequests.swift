@@ -94,7 +94,8 @@ final class StdioRequests: @unchecked Sendable {
             // Taken over while answering: this thread answers this call, then ends.
             switch immediate {
             case .answered(let reply): mine.settle(reply)
-            case .deferred: server.startRegistered(message, session: session, notify: notify, relay: mine.work) { mine.settle($0) }
+            case .deferred(let routed):
+                server.startRegistered(message, session: session, notify: notify, relay: mine.work, routed: routed) { mine.settle($0) }
             }
             return .lostReadingRole
         }
@@ -103,9 +104,9 @@ final class StdioRequests: @unchecked Sendable {
             let sent = server.complete(reply, for: message, admission: admission)
             inFlight.leave()
             return sent.map { .reply($0) } ?? .done
-        case .deferred:
+        case .deferred(let routed):
             let (server, writer, inFlight) = (server, writer, inFlight)
-            server.start(message, session: session, notify: notify) { reply in
+            server.start(message, session: session, notify: notify, routed: routed) { reply in
                 if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
                 inFlight.leave()
             }
