@@ -34,7 +34,15 @@ struct LoopbackHTTP: Sendable {
     /// A request: in a handshake-era session when one is given, else stateless (2026-07-28: `_meta` in the body,
     /// the protocol version, method and name repeated in headers).
     func call(_ method: String, _ params: String, id: Int = 1, token: String?, session: String? = nil) async -> Reply? {
-        var headers: [String: String] = [:]
+        let request = Self.request(method, params, id: id, token: token, session: session)
+        return await send("POST", "/mcp", headers: request.headers, body: request.body)
+    }
+
+    /// The headers and body of `call`'s request.
+    static func request(_ method: String, _ params: String, id: Int, token: String?,
+                        session: String? = nil) -> (headers: [String: String], body: [UInt8]) {
+        var headers = ["Content-Type": "application/json", "Accept": "application/json, text/event-stream"]
+        if let token { headers["Authorization"] = "Bearer \(token)" }
         var params = params
         if let session {
             headers["Mcp-Session-Id"] = session
@@ -46,7 +54,7 @@ struct LoopbackHTTP: Sendable {
             let rest = params.dropFirst().trimmingCharacters(in: .whitespaces)
             params = "{" + Self.statelessMeta + (rest == "}" ? "}" : "," + rest)
         }
-        return await post(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#, token: token, headers: headers)
+        return (headers, Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#.utf8))
     }
 
     static let statelessMeta = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"teams-tests","version":"1"}}"#
