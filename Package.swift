@@ -41,7 +41,9 @@ let package = Package(
         .target(name: "PlugboardConfig", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
         // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
-        .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig", "PlugboardLoader"], swiftSettings: strict),
+        // POSIX calls Swift's Glibc module leaves out (pipe2).
+        .systemLibrary(name: "CPosix", path: "Sources/CPosix"),
+        .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig", "PlugboardLoader", "CPosix"], swiftSettings: strict),
         .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost", "PlugboardConfig", "PlugboardLoader", "PlugboardTestSupport"], swiftSettings: strict),
         // Shared by the test targets: build products, running commands, a stdio session with the real server.
         .target(name: "PlugboardTestSupport", dependencies: ["PlugboardJSON"], path: "Tests/PlugboardTestSupport", swiftSettings: strict),
@@ -131,7 +133,7 @@ var sandboxProducts: [Product] { [
 
 var sandboxTargets: [Target] { [
     // The host side: frame protocol, WorkerProvider, supervision. Never dlopens a plugin.
-    .target(name: "PlugboardSandbox", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
+    .target(name: "PlugboardSandbox", dependencies: ["PlugboardCore", "PlugboardJSON", "CPosix"], swiftSettings: strict),
     // libseccomp (Debian libseccomp-dev), for the worker's system-call filter.
     .systemLibrary(name: "CSeccomp", path: "Sources/CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
     // The worker's sandbox layers in C: namespaces, rlimits, Landlock, seccomp, crash notes.

@@ -1,3 +1,4 @@
+import CPosix
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,17 +35,23 @@ public final class DirectoryWatcher: Sendable {
 
     public enum WatchError: Error, Sendable, CustomStringConvertible {
         case cannotWatch(directory: String, reason: String)
+        /// The watch ended without `stop()`: changes there are no longer picked up.
+        case stopped(directory: String, reason: String)
         public var description: String {
             switch self {
             case .cannotWatch(let directory, let reason): "cannot watch plugin directory \(directory): \(reason)"
+            case .stopped(let directory, let reason):
+                "stopped watching plugin directory \(directory): \(reason); files added there will not be picked up until a restart"
             }
         }
     }
 
-    /// Starts watching. `onBatch` runs on the watcher's thread; keep it short (hand work to a task).
+    /// Starts watching. `onBatch` runs on the watcher's thread; keep it short (hand work to a task). `onFailure`
+    /// is told if the watch ends on its own (its descriptors failed), never after `stop()`.
     public init(
         directory: String, debounce: Duration = .milliseconds(150),
-        onBatch: @escaping @Sendable (DirectoryChangeBatch) -> Void
+        onBatch: @escaping @Sendable (DirectoryChangeBatch) -> Void,
+        onFailure: @escaping @Sendable (WatchError) -> Void = { _ in }
     ) throws(WatchError) {
         self.directory = directory
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
@@ -55,16 +62,18 @@ public final class DirectoryWatcher: Sendable {
             close(fd)
             throw .cannotWatch(directory: directory, reason: reason + " (does the directory exist and is it readable?)")
         }
+        // Close-on-exec from the start: a process spawned meanwhile by another thread must not hold the write end.
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else {
+        guard pb_pipe_cloexec(&fds) == 0 else {
             close(fd)
             throw .cannotWatch(directory: directory, reason: "pipe: " + String(cString: strerror(errno)))
         }
-        for end in fds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         inotifyFD = fd
         wakePipe = (fds[0], fds[1])
 
-        let loop = WatchLoop(inotifyFD: fd, wakeFD: fds[0], debounce: debounce, onBatch: onBatch)
+        let loop = WatchLoop(inotifyFD: fd, wakeFD: fds[0], debounce: debounce, onBatch: onBatch) { reason in
+            onFailure(.stopped(directory: directory, reason: reason))
+        }
         let box = Unmanaged.passRetained(loop as AnyObject).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { raw in
@@ -105,14 +114,17 @@ private final class WatchLoop {
     let wakeFD: Int32
     let debounceMilliseconds: Int32
     let onBatch: @Sendable (DirectoryChangeBatch) -> Void
+    let onFailure: @Sendable (String) -> Void
     var pending = DirectoryChangeBatch()
 
-    init(inotifyFD: Int32, wakeFD: Int32, debounce: Duration, onBatch: @escaping @Sendable (DirectoryChangeBatch) -> Void) {
+    init(inotifyFD: Int32, wakeFD: Int32, debounce: Duration, onBatch: @escaping @Sendable (DirectoryChangeBatch) -> Void,
+         onFailure: @escaping @Sendable (String) -> Void) {
         self.inotifyFD = inotifyFD
         self.wakeFD = wakeFD
         let (seconds, attoseconds) = debounce.components
         debounceMilliseconds = Int32(max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         self.onBatch = onBatch
+        self.onFailure = onFailure
     }
 
     func run() {
@@ -124,9 +136,14 @@ private final class WatchLoop {
             let ready = poll(&fds, 2, timeout)
             if ready < 0 {
                 if errno == EINTR { continue }
-                return
+                return onFailure("poll failed: " + String(cString: strerror(errno)))
             }
-            if fds[1].revents != 0 { return }
+            // `stop()` writes one byte; anything else there (its write end closed) means the pipe was broken.
+            if fds[1].revents & Int16(POLLIN) != 0 { return }
+            if fds[1].revents != 0 { return onFailure("the watcher's wake-up pipe failed (revents \(fds[1].revents))") }
+            if fds[0].revents & Int16(POLLERR | POLLNVAL) != 0 {
+                return onFailure("the inotify descriptor failed (revents \(fds[0].revents))")
+            }
             if ready == 0 {
                 let batch = pending
                 pending = DirectoryChangeBatch()

@@ -107,6 +107,8 @@ public final class PluginHost: Sendable {
                 watchers.append(try DirectoryWatcher(directory: directory.path) { [weak self] batch in
                     guard let self else { return }
                     self.reloads.async { self.apply(batch, toDirectoryAt: index) }
+                } onFailure: { [weak self] failure in
+                    self?.onEvent(.warning("\(failure)"))
                 })
             } catch {
                 onEvent(.warning("\(error); files added there will not be picked up until a restart"))

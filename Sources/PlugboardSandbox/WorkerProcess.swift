@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 import PlugboardCore
 
@@ -22,13 +23,14 @@ final class WorkerProcess: Sendable {
         var pair: [Int32] = [-1, -1]
         var notes: [Int32] = [-1, -1]
         var output: [Int32] = [-1, -1]
+        // All close-on-exec from the start: a worker spawned meanwhile by another thread must not inherit this
+        // one's ends (it would hold the output pipe open, and this worker's end of the channel).
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0,
-              pipe(&notes) == 0, pipe(&output) == 0 else {
+              pb_pipe_cloexec(&notes) == 0, pb_pipe_cloexec(&output) == 0 else {
             let reason = String(cString: strerror(errno))
             for fd in pair + notes + output where fd >= 0 { close(fd) }
             throw SpawnError(description: "cannot create the worker's socketpair and pipes: \(reason)")
         }
-        for fd in notes + output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         // Our ends never block the host's reads of them forever, and their numbers stay clear of 0...4 so the
         // child's dup2 targets never collide with a source.
         let childEnds = [pair[1], notes[1], output[1]].map { lifted($0) }

@@ -9,7 +9,7 @@ public enum Loopback {
     /// A port the kernel just handed out and released (another process could take it before the server binds; on
     /// a test machine that is rare, and the server then fails to start with a clear error). Nil if none.
     public static func freePort() -> Int? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var address = address(port: 0)
@@ -23,7 +23,7 @@ public enum Loopback {
     /// A socket connected to 127.0.0.1:`port`, which gives up reading after 30 s (nothing in a test may wait
     /// forever on a server that stopped answering); nil when nothing accepts there.
     public static func connect(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         var address = address(port: port)
         let connected = withUnsafePointer(to: &address) {
