@@ -52,6 +52,7 @@ public protocol ProviderFactory: Sendable {
 public struct InstancePlacement: Sendable, Hashable {
     public var team: String?
     public var sandbox: RuntimeConfig.SandboxSpec?
+    /// The team's size quotas only (`maxRequestBytes`, `maxResponseBytes`): the rest are not the instance's.
     public var quotas: RuntimeConfig.Quotas?
     /// The mount's namespace, for logs and the audit trail.
     public var namespace: String?

@@ -150,6 +150,10 @@ struct QuotaTests {
             for id in 0..<5 {
                 #expect(await http.call("tools/call", #"{"name":"alpha_add","arguments":{"a":\#(id),"b":1}}"#, id: id, token: teams.alpha.secret)?.status == 200)
             }
+            // A rate is the MCP layer's business: gamma's provider was loaded once and never replaced (a restart
+            // would lose a plugin's state for a change that does not concern it).
+            let gammaLoads = await server.auditLines().filter { $0["namespace"]?.stringValue == "gamma" && $0["event"]?.stringValue != "call" }
+            #expect(gammaLoads.map { $0["event"]?.stringValue ?? "?" } == ["load"], "gamma: \(gammaLoads.map { ($0["event"]?.stringValue ?? "?") + " at " + ($0["time"]?.stringValue ?? "?") })")
         }
     }
 }
