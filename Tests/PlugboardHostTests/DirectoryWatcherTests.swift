@@ -6,17 +6,26 @@ import Testing
 /// A watcher on a fresh temporary directory whose batches are queued for the test to take.
 private final class WatchedDirectory {
     let path: String
-    private final class Inbox: Sendable { let batches = Mutex<[DirectoryChangeBatch]>([]) }
+    private final class Inbox: Sendable {
+        let batches = Mutex<[DirectoryChangeBatch]>([])
+        let failure = Mutex<String?>(nil)
+    }
     private let received = Inbox()
     /// Every batch `fold` took, for failure messages.
     var seen: [DirectoryChangeBatch] = []
+    /// Whether the watcher ended on its own, and why, for failure messages.
+    var failure: String { received.failure.withLock { $0 } ?? "the watcher is running" }
     private var watcher: DirectoryWatcher!
 
     init(debounce: Duration = .milliseconds(100)) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("plugboard-watch-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let received = self.received
-        watcher = try DirectoryWatcher(directory: path, debounce: debounce) { batch in received.batches.withLock { $0.append(batch) } }
+        watcher = try DirectoryWatcher(directory: path, debounce: debounce) { batch in
+            received.batches.withLock { $0.append(batch) }
+        } onFailure: { failure in
+            received.failure.withLock { $0 = failure.description }
+        }
     }
 
     /// The next batch, or nil if none arrives within `seconds`.
@@ -110,7 +119,7 @@ private final class WatchedDirectory {
         // Within one debounce window the removal cancels the pending load; across windows it follows it.
         let (state, _) = await dir.fold(until: ["calc.so": false, "gone.so": false])
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? ["(the directory is gone)"]
-        #expect(state == ["calc.so": false, "gone.so": false], "batches: \(dir.seen); the directory now holds \(listing)")
+        #expect(state == ["calc.so": false, "gone.so": false], "batches: \(dir.seen); the directory now holds \(listing); \(dir.failure)")
     }
 
     @Test func aMissingDirectoryIsAClearError() {
