@@ -53,6 +53,7 @@ struct AuditTests {
             #expect(call["provider"]?.stringValue == "calculator")
             #expect(call["provider_sha256"]?.stringValue == calculatorDigest)
             #expect((call["duration_ms"]?.doubleValue ?? -1) >= 0)
+            #expect(call["rate_wait_ms"]?.doubleValue == 0)  // alpha has no rate quota: no call waits for a turn
             #expect(call["outcome"]?.stringValue == "ok")
             #expect(isTimestamp(call["time"]?.stringValue))
 

@@ -23,7 +23,8 @@ struct RateWaitTests {
             { "name": "beta", "mounts": [ { "namespace": "beta", "file": "\(products)/libcalculator.so" } ],
               "tokens": [ \(deployment.beta.entry()) ],
               "quotas": { "calls_per_second": 2, "max_rate_wait_ms": 0 } }
-          ]
+          ],
+          "audit": { "file": "audit.log" }
         }
         """
         try config.write(toFile: deployment.configPath, atomically: true, encoding: .utf8)
@@ -79,6 +80,15 @@ struct RateWaitTests {
             for k in 1...4 where 1 + k < times.count {
                 #expect(times[1 + k] >= 0.5 * Double(k) - 0.05, "served at \(times)")
             }
+            // The audit trail tells the wait for a turn apart from the call's own time: the lent calls waited about
+            // 0.5, 1, 1.5 and 2 s (less what the volley took to arrive, plus the timer's lateness), then ran briefly.
+            let audited = await server.auditLines { $0.filter { $0["event"]?.stringValue == "call" }.count >= 10 }
+                .filter { $0["event"]?.stringValue == "call" }
+            let waits = audited.filter { $0["outcome"]?.stringValue == "ok" }.compactMap { $0["rate_wait_ms"]?.doubleValue }.sorted()
+            #expect(waits.count == served.count)
+            #expect(waits.filter { $0 >= 250 }.count >= 4 && (waits.last ?? 0) >= 1500 && (waits.last ?? 0) <= 2300, "waits: \(waits)")
+            #expect(audited.filter { $0["outcome"]?.stringValue == "refused:calls_per_second" }.allSatisfy { $0["rate_wait_ms"]?.doubleValue == 0 })
+            #expect(audited.allSatisfy { ($0["duration_ms"]?.doubleValue ?? .infinity) < 400 }, "durations: \(audited.map { $0["duration_ms"] })")
         }
     }
 

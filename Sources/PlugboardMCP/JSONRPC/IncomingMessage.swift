@@ -26,6 +26,10 @@ public struct IncomingMessage: Sendable {
 
     public var id: [UInt8]? { if case .request(let id) = kind { return id } else { return nil } }
 
+    /// How long the request waited for its team's rate token before it ran (HTTP `max_rate_wait_ms`); the audit
+    /// trail reports it apart from the call's own duration.
+    public var rateWait: Duration = .zero
+
     /// The raw bytes of one member of `params`, or nil.
     public func param(_ key: StaticString) -> ArraySlice<UInt8>? {
         bytes.withUnsafeBufferPointer { buffer in

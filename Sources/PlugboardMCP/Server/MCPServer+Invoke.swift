@@ -30,7 +30,8 @@ extension MCPServer {
     func routeCall(_ message: IncomingMessage, session: MCPSession, context: RequestContext) throws(RPCError) -> RoutedCall {
         let (kind, exposed) = try target(of: message)
         // The audit trail (CallAudit.swift): recorded when this call ends, however it ends.
-        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed)
+        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed,
+                                    rateWait: message.rateWait)
         do {
             return RoutedCall(call: try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit),
                               audit: audit)

@@ -5,8 +5,8 @@ import PlugboardCore
 /// time: the request's, then (for a call started without a task) the one its outcome arrives on.
 final class CallAudit: @unchecked Sendable {
     static func start(_ observe: (@Sendable (CallRecord) -> Void)?, session: MCPSession, kind: ComponentKind,
-                      exposed: String) -> CallAudit? {
-        observe.map { CallAudit(observe: $0, session: session, kind: kind, exposed: exposed) }
+                      exposed: String, rateWait: Duration) -> CallAudit? {
+        observe.map { CallAudit(observe: $0, session: session, kind: kind, exposed: exposed, rateWait: rateWait) }
     }
 
     private let observe: (@Sendable (CallRecord) -> Void)?
@@ -14,14 +14,17 @@ final class CallAudit: @unchecked Sendable {
     private let kind: ComponentKind
     private let exposed: String
     private let started = ContinuousClock.now
+    private let rateWait: Duration
     var provider: ProviderInfo?
     var version: String?
     /// Until the call says otherwise, it ended in a protocol error (bad params, cancelled before routing…).
     var outcome = "error"
     var detail: String?
 
-    init(observe: (@Sendable (CallRecord) -> Void)?, session: MCPSession, kind: ComponentKind, exposed: String) {
+    init(observe: (@Sendable (CallRecord) -> Void)?, session: MCPSession, kind: ComponentKind, exposed: String,
+         rateWait: Duration) {
         self.observe = observe
+        self.rateWait = rateWait
         self.session = session
         self.kind = kind
         self.exposed = exposed
@@ -38,6 +41,6 @@ final class CallAudit: @unchecked Sendable {
         observe(CallRecord(
             team: principal?.team, tokenID: principal?.tokenID, tokenHash: principal?.tokenHash, surface: session.surface,
             kind: kind, exposed: exposed, version: version, provider: provider, duration: ContinuousClock.now - started,
-            outcome: outcome, detail: detail))
+            rateWait: rateWait, outcome: outcome, detail: detail))
     }
 }

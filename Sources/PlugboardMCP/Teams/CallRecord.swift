@@ -12,14 +12,18 @@ public struct CallRecord: Sendable {
     public var exposed: String
     public var version: String?
     public var provider: ProviderInfo?
+    /// The call's own time, from routing to its answer.
     public var duration: Duration
+    /// How long it waited for its team's rate token before that (zero when it did not wait).
+    public var rateWait: Duration
     /// `ok`, `tool_error`, `not_found`, `refused:<quota>`, or an invocation error kind (`timed_out`, `unavailable`…).
     public var outcome: String
     /// The error's message where the call failed (a worker's exit cause is named here).
     public var detail: String?
 
     public init(team: String?, tokenID: String?, tokenHash: String?, surface: String, kind: ComponentKind, exposed: String,
-                version: String?, provider: ProviderInfo?, duration: Duration, outcome: String, detail: String?) {
+                version: String?, provider: ProviderInfo?, duration: Duration, rateWait: Duration = .zero, outcome: String,
+                detail: String?) {
         self.team = team
         self.tokenID = tokenID
         self.tokenHash = tokenHash
@@ -29,6 +33,7 @@ public struct CallRecord: Sendable {
         self.version = version
         self.provider = provider
         self.duration = duration
+        self.rateWait = rateWait
         self.outcome = outcome
         self.detail = detail
     }

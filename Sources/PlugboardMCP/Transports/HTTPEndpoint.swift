@@ -118,7 +118,8 @@ struct HTTPEndpoint: Sendable {
     private func answer(_ message: IncomingMessage, session: MCPSession, streaming: Bool, request: Request,
                         extraHeaders: HTTPFields, size: Int) async -> Response {
         // A team's quotas (MCPServer+Quota.swift): refused before any work, released when the reply is ready.
-        let admission = await admit(message, session: session, requestBytes: size)  // may wait for the team's turn
+        var message = message
+        let admission = await admit(&message, session: session, requestBytes: size)  // may wait for the team's turn
         if case .refused(let reply, let retryAfter) = admission {
             await transport.holdRefusal()  // HTTPEndpoint+Teams.swift: a flooding connection is slowed, not served
             return Self.tooManyRequests(reply, retryAfter: retryAfter)

@@ -21,6 +21,7 @@ struct AuditTrail: Sendable {
             ("provider_version", record.provider.map { .string($0.version) } ?? .null),
             ("provider_sha256", record.provider?.digest.map(JSONValue.string) ?? .null),
             ("duration_ms", .double(Self.milliseconds(record.duration))),
+            ("rate_wait_ms", .double(Self.milliseconds(record.rateWait))),
             ("outcome", .string(record.outcome)),
         ]
         if let detail = record.detail {
