@@ -6,7 +6,7 @@ alternates rounds: B alone, and B while A's flooders (separate processes, keep-a
 fast as they are allowed against A's quota (past it they wait for their turn or are answered 429). B makes
 sequential `tools/call` requests on one keep-alive connection and records each latency. Prints p50/p99 per condition and the p99 ratio (bar: <= 2.0).
 
-  swift build -c release --product plugboard --product plugboard-worker --product calculator
+  for product in plugboard plugboard-worker calculator; do swift build -c release --product "$product"; done
   python3 Benchmarks/teams-fairness/fairness.py --build .build/release [--rounds 20] [--calls 250] [--flooders 4]
       [--rate 200] [--offered 800 | --offered 0 (unpaced)] [--runs 3] [--client-nice 10]
 
