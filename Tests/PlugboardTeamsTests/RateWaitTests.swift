@@ -50,18 +50,26 @@ struct RateWaitTests {
         Int(((LoopbackVolley.spread(shots) + 0.3) * 2).rounded(.down))
     }
 
+    /// The volley's served (200) and refused (429) calls, checked: `expected` served, or a few more for the tokens
+    /// that came back while it arrived; every other call refused.
+    static func split(_ shots: [LoopbackVolley.Shot], expectingServed expected: Int)
+        -> (served: [LoopbackVolley.Shot], refused: [LoopbackVolley.Shot], tokensBack: Int) {
+        let served = shots.filter { $0.reply?.status == 200 }
+        let refused = shots.filter { $0.reply?.status == 429 }
+        let tokensBack = tokensBack(during: shots)
+        #expect(served.count >= expected && served.count <= expected + tokensBack,
+                "\(served.count) served; the volley took \(LoopbackVolley.spread(shots)) s to send")
+        #expect(refused.count == shots.count - served.count)
+        return (served, refused, tokensBack)
+    }
+
     @Test("10 calls at once against 2/s with a 2 s wait: the burst of 2 at once, 4 more 500 ms apart, the rest 429")
     func pastTheRateCallsAreSpacedThenRefused() async throws {
         try await Self.with { server in
             let shots = await Self.fire(10, team: "alpha", token: server.deployment.alpha.secret, http: server.http)
             #expect(shots.count == 10 && shots.allSatisfy { $0.reply != nil })
-            let served = shots.filter { $0.reply?.status == 200 }
-            let refused = shots.filter { $0.reply?.status == 429 }
             // 2 from the burst, 4 lent (waits of 0.5, 1, 1.5 and 2 s).
-            let tokensBack = Self.tokensBack(during: shots)
-            #expect(served.count >= 6 && served.count <= 6 + tokensBack,
-                    "\(served.count) served; the volley took \(LoopbackVolley.spread(shots)) s to send")
-            #expect(refused.count == 10 - served.count)
+            let (served, refused, _) = Self.split(shots, expectingServed: 6)
             for call in served {
                 let text = call.reply?.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue
                 #expect(text == String(call.index + 1000), "call \(call.index) was answered \(call.reply?.text ?? "nothing")")
@@ -96,12 +104,7 @@ struct RateWaitTests {
     func zeroWaitRefusesAtOnce() async throws {
         try await Self.with { server in
             let shots = await Self.fire(6, team: "beta", token: server.deployment.beta.secret, http: server.http)
-            let served = shots.filter { $0.reply?.status == 200 }
-            let refused = shots.filter { $0.reply?.status == 429 }
-            let tokensBack = Self.tokensBack(during: shots)
-            #expect(served.count >= 2 && served.count <= 2 + tokensBack,
-                    "\(served.count) served; the volley took \(LoopbackVolley.spread(shots)) s to send")
-            #expect(refused.count == 6 - served.count)
+            let (served, refused, tokensBack) = Self.split(shots, expectingServed: 2)
             // Refusals are held (100 ms); no served call waited for a token: they all came back before the first
             // refusal did (but for a token that came back while the volley arrived).
             let firstRefused = try #require(refused.first)
