@@ -71,7 +71,7 @@ public final class DirectoryWatcher: Sendable {
         inotifyFD = fd
         wakePipe = (fds[0], fds[1])
 
-        let loop = WatchLoop(inotifyFD: fd, wakeFD: fds[0], debounce: debounce, onBatch: onBatch) { reason in
+        let loop = WatchLoop(directory: directory, inotifyFD: fd, wakeFD: fds[0], debounce: debounce, onBatch: onBatch) { reason in
             onFailure(.stopped(directory: directory, reason: reason))
         }
         let box = Unmanaged.passRetained(loop as AnyObject).toOpaque()
@@ -110,6 +110,7 @@ public final class DirectoryWatcher: Sendable {
 
 /// The watcher thread's state: it reads events, merges them, and flushes a batch when the directory is quiet.
 private final class WatchLoop {
+    let directory: String
     let inotifyFD: Int32
     let wakeFD: Int32
     let debounceMilliseconds: Int32
@@ -117,8 +118,9 @@ private final class WatchLoop {
     let onFailure: @Sendable (String) -> Void
     var pending = DirectoryChangeBatch()
 
-    init(inotifyFD: Int32, wakeFD: Int32, debounce: Duration, onBatch: @escaping @Sendable (DirectoryChangeBatch) -> Void,
-         onFailure: @escaping @Sendable (String) -> Void) {
+    init(directory: String, inotifyFD: Int32, wakeFD: Int32, debounce: Duration,
+         onBatch: @escaping @Sendable (DirectoryChangeBatch) -> Void, onFailure: @escaping @Sendable (String) -> Void) {
+        self.directory = directory
         self.inotifyFD = inotifyFD
         self.wakeFD = wakeFD
         let (seconds, attoseconds) = debounce.components
@@ -145,13 +147,29 @@ private final class WatchLoop {
                 return onFailure("the inotify descriptor failed (revents \(fds[0].revents))")
             }
             if ready == 0 {
-                let batch = pending
+                let batch = confirmed(pending)
                 pending = DirectoryChangeBatch()
-                onBatch(batch)
+                if !batch.isEmpty { onBatch(batch) }
                 continue
             }
             drain(&buffer)
         }
+    }
+
+    /// The batch as the directory stands now. A close-after-write can be reported after the file's deletion: when
+    /// another process (any child spawned while the file was open, until its exec) held the last reference to the
+    /// open file, the close event comes when that reference goes. A "settled" file that is no longer there is
+    /// reported removed, never as one to load.
+    private func confirmed(_ batch: DirectoryChangeBatch) -> DirectoryChangeBatch {
+        var batch = batch
+        for name in batch.settled {
+            var status = stat()
+            if lstat(directory + "/" + name, &status) != 0 && errno == ENOENT {
+                batch.settled.remove(name)
+                batch.removed.insert(name)
+            }
+        }
+        return batch
     }
 
     private func drain(_ buffer: inout [UInt8]) {

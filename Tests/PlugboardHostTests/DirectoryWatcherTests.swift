@@ -122,6 +122,25 @@ private final class WatchedDirectory {
         #expect(state == ["calc.so": false, "gone.so": false], "batches: \(dir.seen); the directory now holds \(listing); \(dir.failure)")
     }
 
+    /// A file's close-after-write can come after its deletion: here a second descriptor of the open file (as a
+    /// child process spawned meanwhile would hold until its exec) is closed last, after the unlink. The watcher
+    /// must report the file removed, not settled: there is nothing left to load.
+    @Test func aCloseReportedAfterTheDeletionIsARemoval() async throws {
+        let dir = try WatchedDirectory()
+        let path = dir.path + "/late.so"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        let bytes = [UInt8](repeating: 0x7f, count: 4096)
+        #expect(write(fd, bytes, bytes.count) == bytes.count)
+        let held = dup(fd)
+        close(fd)  // not the last reference: no close event yet
+        #expect(unlink(path) == 0)
+        close(held)  // the last reference: the close-after-write event comes now, after the deletion
+        let (state, _) = await dir.fold(until: ["late.so": false])
+        #expect(state == ["late.so": false], "batches: \(dir.seen); \(dir.failure)")
+        #expect(!dir.seen.contains { $0.settled.contains("late.so") }, "batches: \(dir.seen)")
+    }
+
     @Test func aMissingDirectoryIsAClearError() {
         #expect(throws: DirectoryWatcher.WatchError.self) {
             _ = try DirectoryWatcher(directory: "/nonexistent/plugins.d") { _ in }
