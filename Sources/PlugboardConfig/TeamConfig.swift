@@ -64,7 +64,7 @@ extension RuntimeConfig {
         public var callsPerSecond: Double?
         public var maxRequestBytes: Int?
         public var maxResponseBytes: Int?
-        /// How long a call past `callsPerSecond` may wait for its turn over HTTP before it is refused; nil: the
+        /// How long a call past `callsPerSecond` may wait for its turn before it is refused; nil: the
         /// default (`defaultRateWaitMilliseconds`), 0: refused at once.
         public var maxRateWaitMilliseconds: Int?
 

@@ -12,6 +12,12 @@ struct RateWaitTests {
     /// volley of requests, so the counts below do not depend on how fast the server reads them.
     static func start() async throws -> TeamServer {
         let deployment = try await TeamDeployment.make()
+        try writeConfig(deployment)
+        return try await TeamServer.start(deployment)
+    }
+
+    /// The two teams' configuration; `stdioTeam` gives stdio that team's principal.
+    static func writeConfig(_ deployment: TeamDeployment, stdioTeam: String? = nil) throws {
         let products = BuildProducts.directory
         let config = """
         {
@@ -24,11 +30,11 @@ struct RateWaitTests {
               "tokens": [ \(deployment.beta.entry()) ],
               "quotas": { "calls_per_second": 2, "max_rate_wait_ms": 0 } }
           ],
+          "transports": { "stdio": { "surface": "mcp"\(stdioTeam.map { #", "team": "\#($0)""# } ?? "") } },
           "audit": { "file": "audit.log" }
         }
         """
         try config.write(toFile: deployment.configPath, atomically: true, encoding: .utf8)
-        return try await TeamServer.start(deployment)
     }
 
     /// Runs `body` against a fresh server and always stops it.
@@ -112,5 +118,52 @@ struct RateWaitTests {
             #expect(served.filter { $0.replied >= firstRefused.replied }.count <= tokensBack,
                     "served: \(served.map(\.replied)); refused: \(refused.map(\.replied))")
         }
+    }
+
+    @Test("over stdio a call past the rate waits its turn too, off the reading thread, and can be cancelled meanwhile")
+    func stdioCallsWaitTheirTurn() async throws {
+        let deployment = try await TeamDeployment.make()
+        try Self.writeConfig(deployment, stdioTeam: "alpha")
+        let server = try StdioServer(arguments: ["--config", deployment.configPath], in: deployment.directory)
+        _ = await server.initialize()
+        func call(_ id: Int) -> String {
+            #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"alpha_add","arguments":{"a":\#(id),"b":1000}}}"#
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        // 2 from the burst; 3, 4 and 5 lent tokens 0.5, 1 and 1.5 s away; 5 is cancelled while it waits (its token
+        // stays spent); 6 gets the token 2 s away; 7's would be 2.5 s away, past the 2 s wait: refused at once.
+        for id in 1...5 { server.send(call(id)) }
+        server.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5,"reason":"test"}}"#)
+        server.send(call(6))
+        server.send(call(7))
+        server.send(#"{"jsonrpc":"2.0","id":8,"method":"ping"}"#)
+        var seconds: [Int: Double] = [:]
+        var replies: [Int: JSONValue] = [:]
+        for id in [1, 2, 7, 8, 3, 4, 6] {
+            replies[id] = await server.next(within: 10) { $0["id"]?.int64Value == Int64(id) }
+            let elapsed = clock.now - started
+            seconds[id] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+        for id in [1, 2, 3, 4, 6] {
+            #expect(replies[id]?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == String(id + 1000), "\(id): \(String(describing: replies[id]))")
+        }
+        // Nothing waited behind the waiting calls: the refusal and the ping came before the first lent token.
+        #expect(replies[7]?["error"]?["data"]?["quota"]?.stringValue == "calls_per_second")
+        #expect((replies[7]?["error"]?["data"]?["retry_after_ms"]?.int64Value ?? 0) > 2000)
+        #expect(replies[8]?["result"] == .object([:]))
+        #expect((seconds[8] ?? 99) < (seconds[3] ?? 0), "replies at \(seconds)")
+        // Each lent call came no sooner than its token.
+        for (id, token) in [(3, 0.5), (4, 1.0), (6, 2.0)] {
+            #expect((seconds[id] ?? 0) >= token - 0.05, "call \(id) came at \(seconds[id] ?? 0) s, its token at \(token) s")
+        }
+        #expect(await server.next(within: 0.5) { $0["id"]?.int64Value == 5 } == nil, "the cancelled call was answered")
+        #expect(await server.finish() == 0)
+        // The audit trail has each wait.
+        let text = (try? String(contentsOfFile: deployment.auditPath, encoding: .utf8)) ?? ""
+        let waits = text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+            .filter { $0["event"]?.stringValue == "call" && $0["outcome"]?.stringValue == "ok" }
+            .compactMap { $0["rate_wait_ms"]?.doubleValue }.sorted()
+        #expect(waits.count == 5 && waits.prefix(2).allSatisfy { $0 == 0 } && waits.dropFirst(2).allSatisfy { $0 >= 400 }, "waits: \(waits)")
     }
 }

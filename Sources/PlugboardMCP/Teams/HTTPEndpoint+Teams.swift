@@ -24,7 +24,7 @@ extension HTTPEndpoint {
     /// The team's quotas for one request. A call past the team's rate that may wait for its turn
     /// (`max_rate_wait_ms`) waits here, as a suspended task, and is then admitted; its wait is noted on `message`.
     func admit(_ message: inout IncomingMessage, session: MCPSession, requestBytes: Int) async -> MCPServer.Admission {
-        let admission = server.admit(message, session: session, requestBytes: requestBytes, mayWait: true)
+        let admission = server.admit(message, session: session, requestBytes: requestBytes)
         guard case .paced(let gate, let wait) = admission else { return admission }
         let started = ContinuousClock.now
         try? await Task.sleep(for: wait)  // cancelled: run now; the token was reserved for this call anyway

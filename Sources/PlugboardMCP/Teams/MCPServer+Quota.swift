@@ -14,7 +14,7 @@ extension MCPServer {
         case free
         /// Admitted under the team's gate: pass it to `complete` when the reply is ready.
         case admitted(QuotaGate)
-        /// Admitted, but to run only after `wait` (its rate token is reserved); only when `mayWait` was asked for.
+        /// Admitted, but to run only after `wait` (its rate token is reserved).
         /// Pass it to `complete` like `admitted`.
         case paced(QuotaGate, wait: Duration)
         /// Refused: send `reply`; `retryAfter` is set for rate limits (HTTP: 429 with Retry-After).
@@ -24,9 +24,9 @@ extension MCPServer {
     static let callMethods: Set<String> = ["tools/call", "prompts/get", "resources/read"]
 
     /// Request size for every request of a team's session; calls in flight and calls per second for calls.
-    /// With `mayWait`, a call past the team's rate may be admitted to run later (`.paced`), for at most the
-    /// team's `maxRateWait`; without it, it is refused at once.
-    public func admit(_ message: IncomingMessage, session: MCPSession, requestBytes: Int, mayWait: Bool = false) -> Admission {
+    /// A call past the team's rate is admitted to run later (`.paced`) when its token comes within the team's
+    /// `maxRateWait`, else refused; the transport does the waiting.
+    public func admit(_ message: IncomingMessage, session: MCPSession, requestBytes: Int) -> Admission {
         guard let principal = session.principal else { return .free }
         let gate = principal.quota
         let limits = gate.limits
@@ -36,7 +36,7 @@ extension MCPServer {
         }
         guard message.id != nil, Self.callMethods.contains(message.method) else { return .free }
         let refusal: QuotaGate.Refusal
-        switch gate.admit(mayWait: mayWait ? limits.maxRateWait : .zero) {
+        switch gate.admit(mayWait: limits.maxRateWait) {
         case .now: return .admitted(gate)
         case .after(let wait): return .paced(gate, wait: wait)
         case .refused(let refused): refusal = refused

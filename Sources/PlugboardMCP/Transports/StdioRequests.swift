@@ -74,7 +74,7 @@ final class StdioRequests: @unchecked Sendable {
 
     private func answer(_ message: IncomingMessage, size: Int) -> StdioReadLoop.Handled {
         inFlight.enter()
-        // A team principal's quotas apply on stdio too (refusals are plain replies here).
+        // A team principal's quotas apply on stdio too (refusals are plain replies here; a call may wait its turn).
         let admission = server.admit(message, session: session, requestBytes: size)
         if case .refused(let refusal, _) = admission {
             inFlight.leave()
@@ -86,6 +86,7 @@ final class StdioRequests: @unchecked Sendable {
             inFlight.leave()
             return .reply(duplicate)
         }
+        if case .paced(_, let wait) = admission { return pace(message, admission: admission, wait: wait) }
         let mine = call!
         mine.reset(message, admission: admission)
         let ticket = watchdog.enter(mine)
@@ -112,6 +113,33 @@ final class StdioRequests: @unchecked Sendable {
             }
             return .done
         }
+    }
+
+    /// A call past its team's rate whose token comes within `max_rate_wait_ms`: registered at once (so a cancel or
+    /// a reused id during the wait is seen), run when its token comes, never holding up the reading thread.
+    private func pace(_ message: IncomingMessage, admission: MCPServer.Admission, wait: Duration) -> StdioReadLoop.Handled {
+        guard let id = message.id else { return .done }
+        let (server, session, writer, inFlight, notify) = (server, session, writer, inFlight, notify)
+        let relay = CancelRelay()
+        guard session.begin(id: id, cancel: { relay.cancel() }) else {
+            _ = server.complete(nil, for: message, admission: admission)
+            inFlight.leave()
+            return .reply(MCPServer.duplicateID(id))
+        }
+        let finish: @Sendable ([UInt8]?) -> Void = { reply in
+            session.end(id: id)
+            if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
+            inFlight.leave()
+        }
+        let waiting = ContinuousClock.now
+        relay.attach(Task {
+            try? await Task.sleep(for: wait)
+            guard !Task.isCancelled else { return finish(nil) }  // cancelled while waiting: no reply, as for any call
+            var message = message
+            message.rateWait = ContinuousClock.now - waiting
+            server.startRegistered(message, session: session, notify: notify, relay: relay, routed: nil, reply: finish)
+        })
+        return .done
     }
 
     private var notify: MCPServer.Notify {
