@@ -60,7 +60,9 @@ extension SandboxTests {
 
         @Test("a memory bomb hits the address-space limit, and the error says so")
         func memoryBomb() async throws {
-            let (result, hostile) = try await provoke("memory_bomb", policy: Sandboxed.policy(memory: 768 << 20))
+            // Touching ~700 MiB takes seconds on a loaded virtual machine (each fresh page faults on the host too):
+            // the deadline is not what is tested here, so it is far away.
+            let (result, hostile) = try await provoke("memory_bomb", policy: Sandboxed.policy(deadline: .seconds(60), memory: 768 << 20))
             defer { hostile.shutdown() }
             #expect(result.error?.kind == .unavailable)
             #expect(result.error?.message.contains("exceeded its memory limit") == true, "\(result)")
