@@ -7,7 +7,7 @@ import PlugboardJSON
 public struct RuntimeConfig: Sendable, Equatable {
     public var pluginDirectories: [PluginDirectory]
     public var mounts: [Mount]
-    public var surfaces: [SurfaceSpec]
+    public var surfaces: [Surface]
     public var transports: Transports
     public var logging: Logging
     /// Multi-team hosting (TeamConfig.swift): empty means one trusted operator and open HTTP, as before.
@@ -16,7 +16,7 @@ public struct RuntimeConfig: Sendable, Equatable {
     public var audit: AuditSpec?
 
     public init(
-        pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [SurfaceSpec] = [SurfaceSpec(name: "mcp", path: "/mcp")],
+        pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [Surface] = [Surface(name: "mcp", path: "/mcp")],
         transports: Transports = Transports(), logging: Logging = Logging(), teams: [Team] = [], audit: AuditSpec? = nil
     ) {
         self.pluginDirectories = pluginDirectories
@@ -58,8 +58,8 @@ public struct RuntimeConfig: Sendable, Equatable {
 
         public var namespace: String?
         public var source: Source?
-        public var filter: VersionFilterSpec?
-        public var disable: [DisableSpec]
+        public var filter: VersionFilter?
+        public var disable: [DisableRule]
         /// Handed to the plugin's init as JSON text.
         public var pluginConfig: JSONValue?
         public var isolation: Isolation
@@ -68,7 +68,7 @@ public struct RuntimeConfig: Sendable, Equatable {
         public var shared: Bool
 
         public init(
-            namespace: String? = nil, source: Source? = nil, filter: VersionFilterSpec? = nil, disable: [DisableSpec] = [],
+            namespace: String? = nil, source: Source? = nil, filter: VersionFilter? = nil, disable: [DisableRule] = [],
             pluginConfig: JSONValue? = nil, isolation: Isolation = .inProcess, mounts: [Mount] = [], shared: Bool = false
         ) {
             self.shared = shared
@@ -79,47 +79,6 @@ public struct RuntimeConfig: Sendable, Equatable {
             self.pluginConfig = pluginConfig
             self.isolation = isolation
             self.mounts = mounts
-        }
-    }
-
-    /// `version_gte` (inclusive) and/or `version_lt` (exclusive); unversioned components pass unless excluded.
-    public struct VersionFilterSpec: Sendable, Equatable {
-        public var gte: Version?
-        public var lt: Version?
-        public var includeUnversioned: Bool
-
-        public init(gte: Version? = nil, lt: Version? = nil, includeUnversioned: Bool = true) {
-            self.gte = gte
-            self.lt = lt
-            self.includeUnversioned = includeUnversioned
-        }
-    }
-
-    /// Hides a component (one version, or all of them) as it is named at the level the rule sits on.
-    public struct DisableSpec: Sendable, Equatable {
-        public var kind: ComponentKind?
-        public var identity: String
-        public var version: Version?
-
-        public init(kind: ComponentKind? = nil, identity: String, version: Version? = nil) {
-            self.kind = kind
-            self.identity = identity
-            self.version = version
-        }
-    }
-
-    /// One API surface: an HTTP path (and a name for stdio and the CLI) with its own filter.
-    public struct SurfaceSpec: Sendable, Equatable {
-        public var name: String
-        public var path: String
-        public var filter: VersionFilterSpec?
-        public var disable: [DisableSpec]
-
-        public init(name: String, path: String, filter: VersionFilterSpec? = nil, disable: [DisableSpec] = []) {
-            self.name = name
-            self.path = path
-            self.filter = filter
-            self.disable = disable
         }
     }
 

@@ -111,7 +111,7 @@ public struct RuntimeConfigDecoder: Sendable {
         return nil
     }
 
-    private func filter(_ reader: ObjectReader, log: IssueLog) -> RuntimeConfig.VersionFilterSpec? {
+    private func filter(_ reader: ObjectReader, log: IssueLog) -> VersionFilter? {
         defer { reader.finish() }
         let gte = version(reader, "version_gte")
         let lt = version(reader, "version_lt")
@@ -123,7 +123,7 @@ public struct RuntimeConfigDecoder: Sendable {
         if let gte, let lt, !(gte < lt) || gte.orderEquals(lt) {
             log.report(reader.path, "admits no version: version_gte '\(gte.raw)' is not below version_lt '\(lt.raw)'")
         }
-        return RuntimeConfig.VersionFilterSpec(gte: gte, lt: lt, includeUnversioned: includeUnversioned)
+        return VersionFilter(gte: gte, lt: lt, includeUnversioned: includeUnversioned)
     }
 
     private func version(_ reader: ObjectReader, _ key: String) -> Version? {
@@ -134,15 +134,15 @@ public struct RuntimeConfigDecoder: Sendable {
         }
     }
 
-    private func disableRule(_ value: JSONValue, at path: String, log: IssueLog) -> RuntimeConfig.DisableSpec? {
+    private func disableRule(_ value: JSONValue, at path: String, log: IssueLog) -> DisableRule? {
         guard let reader = ObjectReader.make(value, at: path, log: log) else { return nil }
         defer { reader.finish() }
         guard let identity = reader.string("name", required: true) else { return nil }
         let kind = reader.choice("kind", among: ComponentKind.allCases.map(\.rawValue)).flatMap(ComponentKind.init(rawValue:))
-        return RuntimeConfig.DisableSpec(kind: kind, identity: identity, version: version(reader, "version"))
+        return DisableRule(kind: kind, identity: identity, version: version(reader, "version"))
     }
 
-    private func surface(_ value: JSONValue, at path: String, log: IssueLog) -> RuntimeConfig.SurfaceSpec? {
+    private func surface(_ value: JSONValue, at path: String, log: IssueLog) -> Surface? {
         guard let reader = ObjectReader.make(value, at: path, log: log) else { return nil }
         defer { reader.finish() }
         let name = reader.string("name", required: true)
@@ -153,7 +153,7 @@ public struct RuntimeConfigDecoder: Sendable {
         let filter = reader.object("filter").flatMap { self.filter($0, log: log) }
         let disable = reader.array("disable")?.compactMap { disableRule($0.value, at: $0.path, log: log) } ?? []
         guard let name, let httpPath else { return nil }
-        return RuntimeConfig.SurfaceSpec(name: name, path: httpPath, filter: filter, disable: disable)
+        return Surface(name: name, path: httpPath, filter: filter, disabled: disable)
     }
 
     private func transports(_ reader: ObjectReader, log: IssueLog) -> RuntimeConfig.Transports {

@@ -91,7 +91,7 @@ struct MountTreeBuilder {
         }
         let children = mount.mounts.enumerated().map { node(for: $0.element, at: "\(path).mounts[\($0.offset)]") }
         return MountNode(
-            namespace: mount.namespace, filter: mount.filter?.versionFilter, disabled: mount.disable.map(\.rule),
+            namespace: mount.namespace, filter: mount.filter, disabled: mount.disable,
             providers: providers, children: children)
     }
 

@@ -66,11 +66,11 @@ public final class PluginHost: Sendable {
         for index in initial.directories.indices { Self.scan(&initial.directories[index], factory: factory, onEvent: onEvent) }
         let root = Self.mountTree(&initial, factory: factory, onEvent: onEvent)
         store = RoutingTableStore(
-            root: root.operatorRoot, surfaces: config.surfaces.map(\.surface), pageSize: config.transports.limits.listPageSize)
+            root: root.operatorRoot, surfaces: config.surfaces, pageSize: config.transports.limits.listPageSize)
         var teamStores: [String: RoutingTableStore] = [:]
         for team in config.teams {
             teamStores[team.name] = RoutingTableStore(
-                root: root.teamRoots[team.name] ?? MountNode(), surfaces: config.surfaces.map(\.surface),
+                root: root.teamRoots[team.name] ?? MountNode(), surfaces: config.surfaces,
                 pageSize: config.transports.limits.listPageSize)
         }
         self.teamStores = teamStores
@@ -248,19 +248,4 @@ extension Result {
         guard case .failure(let failure) = self else { throw CancellationError() }
         return failure
     }
-}
-
-extension RuntimeConfig.SurfaceSpec {
-    /// The core model's surface for this configuration entry.
-    public var surface: Surface {
-        Surface(name: name, path: path, filter: filter?.versionFilter, disabled: disable.map(\.rule))
-    }
-}
-
-extension RuntimeConfig.VersionFilterSpec {
-    public var versionFilter: VersionFilter { VersionFilter(gte: gte, lt: lt, includeUnversioned: includeUnversioned) }
-}
-
-extension RuntimeConfig.DisableSpec {
-    public var rule: DisableRule { DisableRule(kind: kind, identity: identity, version: version) }
 }

@@ -34,7 +34,7 @@ struct StartupSummary {
             if let httpAddress { line += "  http://\(httpAddress.host):\(httpAddress.port)\(surface.path)" }
             if surface.name == stdioSurface { line += "  (stdio)" }
             if let filter = surface.filter {
-                line += "  versions" + (filter.gte.map { " >= \($0.raw)" } ?? "") + (filter.lt.map { " < \($0.raw)" } ?? "")
+                line += "  versions" + (filter.range.gte.map { " >= \($0.raw)" } ?? "") + (filter.range.lt.map { " < \($0.raw)" } ?? "")
             }
             lines.append(line)
         }

@@ -101,7 +101,7 @@ private func issues(_ text: String) -> [String] {
         """#)
         let outer = try #require(config.mounts.first)
         #expect(outer.source == nil)
-        #expect(outer.filter?.lt == (try Version("3")))
+        #expect(outer.filter?.range.lt == (try Version("3")))
         let inner = try #require(outer.mounts.first)
         #expect(inner.source == .file("/srv/plugboard/lib/calc.so"))
         #expect(inner.pluginConfig?["precision"]?.numberLiteral == "2")
