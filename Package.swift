@@ -151,5 +151,5 @@ var sandboxTargets: [Target] { [
 
 var teamsTargets: [Target] { [
     // Tokens, visibility, quotas and the audit trail, against the real `plugboard serve --http` with sandboxed teams.
-    .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON", "PlugboardMCP"], swiftSettings: strict),
+    .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON", "PlugboardCore", "PlugboardMCP"], swiftSettings: strict),
 ] }

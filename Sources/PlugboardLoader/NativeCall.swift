@@ -135,11 +135,3 @@ final class NativeCall: Sendable {
         context.progress?(update)
     }
 }
-
-extension Duration {
-    /// For Dispatch deadlines.
-    var timeInterval: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import PlugboardABI
+import PlugboardCore
 import Synchronization
 
 /// Runs a plugin's `init` and then `describe` on a thread of our own with a deadline, so a plugin that hangs in
@@ -36,7 +37,7 @@ enum PluginStartup {
             handoff.done.signal()
         }
         guard started else { return .noThread }
-        if handoff.done.wait(timeout: .now() + deadline.timeInterval) == .timedOut {
+        if handoff.done.wait(timeout: .now() + deadline.inSeconds) == .timedOut {
             return .timedOut(stage: handoff.stage.withLock { $0 })
         }
         return handoff.outcome ?? .noThread

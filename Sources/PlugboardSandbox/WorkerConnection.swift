@@ -277,11 +277,3 @@ final class WorkerConnection: Sendable {
         }
     }
 }
-
-extension Duration {
-    /// For Dispatch deadlines.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -74,11 +74,21 @@ struct LoopbackHTTP: Sendable {
     private static func exchange(port: Int, _ method: String, _ path: String, headers: [String: String], body: [UInt8]) -> Reply? {
         guard let fd = Loopback.connect(port: port) else { return nil }
         defer { close(fd) }
+        guard write(fd, port: port, method, path, headers: headers, body: body) else { return nil }
+        return readReply(fd)
+    }
+
+    /// Writes one request that asks the server to close the connection after its reply.
+    static func write(_ fd: Int32, port: Int, _ method: String, _ path: String, headers: [String: String], body: [UInt8]) -> Bool {
         var headers = headers
         headers["Connection"] = "close"
+        return Loopback.sendRequest(fd, port: port, method, path, headers: headers, body: body)
+    }
+
+    /// Reads the reply to the request written on `fd`.
+    static func readReply(_ fd: Int32) -> Reply? {
         let reader = HTTPReplyReader(fd: fd)
-        guard Loopback.sendRequest(fd, port: port, method, path, headers: headers, body: body),
-              let head = reader.readHead(), let body = reader.readBody(of: head) else { return nil }
+        guard let head = reader.readHead(), let body = reader.readBody(of: head) else { return nil }
         return Reply(status: head.status, headers: head.headers, body: body)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PlugboardCore
 import PlugboardTestSupport
 
 /// Many requests released at one instant: every connection is opened first and its thread parked at a gate, so
@@ -45,21 +46,14 @@ struct LoopbackVolley: Sendable {
         let opened = gate.arriveAndWait()
         guard let fd else { return Shot(index: index, reply: nil, sent: 0, replied: 0) }
         defer { close(fd) }
-        var headers = request.headers
-        headers["Connection"] = "close"
-        let reader = HTTPReplyReader(fd: fd)
-        let written = Loopback.sendRequest(fd, port: port, "POST", "/mcp", headers: headers, body: request.body)
+        let written = LoopbackHTTP.write(fd, port: port, "POST", "/mcp", headers: request.headers, body: request.body)
         let sent = seconds(since: opened)
-        guard written, let head = reader.readHead(), let body = reader.readBody(of: head) else {
-            return Shot(index: index, reply: nil, sent: sent, replied: seconds(since: opened))
-        }
-        let reply = LoopbackHTTP.Reply(status: head.status, headers: head.headers, body: body)
+        let reply = written ? LoopbackHTTP.readReply(fd) : nil
         return Shot(index: index, reply: reply, sent: sent, replied: seconds(since: opened))
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - start).inSeconds
     }
 
     /// Parks threads until all have arrived, then lets them go together; each learns when the gate opened.

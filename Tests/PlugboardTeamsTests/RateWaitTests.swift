@@ -1,4 +1,5 @@
 import Foundation
+import PlugboardCore
 import PlugboardJSON
 import PlugboardTestSupport
 import Testing
@@ -142,8 +143,7 @@ struct RateWaitTests {
         var replies: [Int: JSONValue] = [:]
         for id in [1, 2, 7, 8, 3, 4, 6] {
             replies[id] = await server.next(within: 10) { $0["id"]?.int64Value == Int64(id) }
-            let elapsed = clock.now - started
-            seconds[id] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            seconds[id] = (clock.now - started).inSeconds
         }
         for id in [1, 2, 3, 4, 6] {
             #expect(replies[id]?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == String(id + 1000), "\(id): \(String(describing: replies[id]))")
@@ -160,8 +160,7 @@ struct RateWaitTests {
         #expect(await server.next(within: 0.5) { $0["id"]?.int64Value == 5 } == nil, "the cancelled call was answered")
         #expect(await server.finish() == 0)
         // The audit trail has each wait.
-        let text = (try? String(contentsOfFile: deployment.auditPath, encoding: .utf8)) ?? ""
-        let waits = text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        let waits = deployment.auditLines()
             .filter { $0["event"]?.stringValue == "call" && $0["outcome"]?.stringValue == "ok" }
             .compactMap { $0["rate_wait_ms"]?.doubleValue }.sorted()
         #expect(waits.count == 5 && waits.prefix(2).allSatisfy { $0 == 0 } && waits.dropFirst(2).allSatisfy { $0 >= 400 }, "waits: \(waits)")

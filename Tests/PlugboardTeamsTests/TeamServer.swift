@@ -43,6 +43,12 @@ struct TeamDeployment: Sendable {
     var configPath: String { directory + "/runtime.json" }
     var auditPath: String { directory + "/audit.log" }
 
+    /// The audit log's lines as written so far, parsed.
+    func auditLines() -> [JSONValue] {
+        let text = (try? String(contentsOfFile: auditPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+    }
+
     static func make() async throws -> TeamDeployment {
         let directory = BuildProducts.temporaryDirectory("teams")
         let behaviours = try await Fixtures.compile("behaviours", into: directory)
@@ -167,8 +173,7 @@ final class TeamServer: Sendable {
     func auditLines(until: ([JSONValue]) -> Bool = { _ in true }) async -> [JSONValue] {
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
-            let text = (try? String(contentsOfFile: deployment.auditPath, encoding: .utf8)) ?? ""
-            let lines = text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+            let lines = deployment.auditLines()
             if until(lines) || ContinuousClock.now > deadline { return lines }
             try? await Task.sleep(for: .milliseconds(50))
         }

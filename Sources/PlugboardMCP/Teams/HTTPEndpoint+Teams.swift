@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PlugboardCore
 import PlugboardJSON
 
 extension RPCError {
@@ -63,8 +64,7 @@ extension HTTPEndpoint {
     static func tooManyRequests(_ reply: [UInt8], retryAfter: Duration?) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter {
-            let seconds = Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) * 1e-18
-            headers[Self.retryAfter] = String(max(1, Int(seconds.rounded(.up))))
+            headers[Self.retryAfter] = String(max(1, Int(retryAfter.inSeconds.rounded(.up))))
         }
         return Response(status: .tooManyRequests, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply)))
     }

@@ -73,7 +73,7 @@ extension MCPServer {
         var data: JSONObject = ["quota": .string(refusal.quota), "limit": .string(refusal.limit), "team": .string(team)]
         var message = "team '\(team)' is over its quota \(refusal.quota) = \(refusal.limit)"
         if let wait = refusal.retryAfter {
-            let milliseconds = Int((Double(wait.components.seconds) * 1000 + Double(wait.components.attoseconds) / 1e15).rounded(.up))
+            let milliseconds = Int(wait.inMilliseconds.rounded(.up))
             data.members.append((key: "retry_after_ms", value: .int(milliseconds)))
             message += "; retry in \(milliseconds) ms"
         } else {

@@ -1,3 +1,4 @@
+import PlugboardCore
 import Synchronization
 
 /// One team's quotas: calls in flight (an atomic counter), calls per second (a token bucket behind the team's
@@ -129,9 +130,7 @@ struct TokenBucket {
 
     mutating func take(now: ContinuousClock.Instant, mayWait: Duration = .zero) -> Take {
         if let last, now > last {
-            let elapsed = now - last
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            tokens = min(capacity, tokens + seconds * rate)
+            tokens = min(capacity, tokens + (now - last).inSeconds * rate)
             self.last = now
         } else if last == nil {
             last = now

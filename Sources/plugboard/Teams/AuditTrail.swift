@@ -57,8 +57,7 @@ struct AuditTrail: Sendable {
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
-        let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        return (value * 1000).rounded() / 1000
+        (duration.inMilliseconds * 1000).rounded() / 1000
     }
 
     /// UTC, milliseconds: `2026-11-21T07:13:08.123Z`.
