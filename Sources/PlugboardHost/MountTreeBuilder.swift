@@ -46,10 +46,7 @@ struct MountTreeBuilder {
         for (teamIndex, team) in state.config.teams.enumerated() {
             var teamChildren: [MountNode] = []
             for (index, mount) in team.mounts.enumerated() {
-                // Only the size quotas shape a worker (they bound its frames); rates and concurrency are the MCP
-                // layer's, so changing them on SIGHUP must not restart the team's plugins.
-                let sizes = RuntimeConfig.Quotas(maxRequestBytes: team.quotas.maxRequestBytes, maxResponseBytes: team.quotas.maxResponseBytes)
-                placement = InstancePlacement(team: team.name, sandbox: team.sandbox, quotas: sizes)
+                placement = InstancePlacement(team: team.name, sandbox: team.sandbox, quotas: team.quotas)
                 teamChildren.append(node(for: mount, at: "$.teams[\(teamIndex)].mounts[\(index)]"))
             }
             placement = .operatorOwned

@@ -52,8 +52,10 @@ public protocol ProviderFactory: Sendable {
 public struct InstancePlacement: Sendable, Hashable {
     public var team: String?
     public var sandbox: RuntimeConfig.SandboxSpec?
-    /// The team's size quotas only (`maxRequestBytes`, `maxResponseBytes`): the rest are not the instance's.
-    public var quotas: RuntimeConfig.Quotas?
+    /// The team's size quotas only (`maxRequestBytes`, `maxResponseBytes`), which bound a worker's frames. Rates
+    /// and concurrency are the MCP layer's: kept here they would make a SIGHUP that changes them a new instance key,
+    /// and restart the team's plugins for nothing.
+    public let quotas: RuntimeConfig.Quotas?
     /// The mount's namespace, for logs and the audit trail.
     public var namespace: String?
 
@@ -61,7 +63,7 @@ public struct InstancePlacement: Sendable, Hashable {
                 namespace: String? = nil) {
         self.team = team
         self.sandbox = sandbox
-        self.quotas = quotas
+        self.quotas = quotas.map { RuntimeConfig.Quotas(maxRequestBytes: $0.maxRequestBytes, maxResponseBytes: $0.maxResponseBytes) }
         self.namespace = namespace
     }
 
