@@ -38,14 +38,18 @@ final class StdioRequests: @unchecked Sendable {
     /// A call taken over by the watchdog is answered from the thread that runs it, or at its deadline, or not at
     /// all when the client cancels it.
     private func newCall() -> InlineCall {
+        let server = server
+        return InlineCall(session: session, send: settle, timedOutReply: { server.timedOutReply(to: $0, after: $1) })
+    }
+
+    /// Ends a request from any thread: its quotas have their say on the reply (nil: none), the reply is written,
+    /// and the request leaves the in-flight count.
+    private var settle: @Sendable (IncomingMessage, MCPServer.Admission, [UInt8]?) -> Void {
         let (server, writer, inFlight) = (server, writer, inFlight)
-        return InlineCall(
-            session: session,
-            send: { message, admission, reply in
-                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
-                inFlight.leave()
-            },
-            timedOutReply: { server.timedOutReply(to: $0, after: $1) })
+        return { message, admission, reply in
+            if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
+            inFlight.leave()
+        }
     }
 
     func handle(_ event: StdioReadLoop.Event) -> StdioReadLoop.Handled {
@@ -82,8 +86,7 @@ final class StdioRequests: @unchecked Sendable {
         }
         // Checked before the watched section: once the watchdog takes a call over, its id is in flight.
         if let duplicate = server.duplicateReply(to: message, session: session) {
-            _ = server.complete(nil, for: message, admission: admission)
-            inFlight.leave()
+            settle(message, admission, nil)
             return .reply(duplicate)
         }
         if case .paced(_, let wait) = admission { return pace(message, admission: admission, wait: wait) }
@@ -106,11 +109,8 @@ final class StdioRequests: @unchecked Sendable {
             inFlight.leave()
             return sent.map { .reply($0) } ?? .done
         case .deferred(let routed):
-            let (server, writer, inFlight) = (server, writer, inFlight)
-            server.start(message, session: session, notify: notify, routed: routed) { reply in
-                if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
-                inFlight.leave()
-            }
+            let settle = settle
+            server.start(message, session: session, notify: notify, routed: routed) { settle(message, admission, $0) }
             return .done
         }
     }
@@ -119,17 +119,15 @@ final class StdioRequests: @unchecked Sendable {
     /// a reused id during the wait is seen), run when its token comes, never holding up the reading thread.
     private func pace(_ message: IncomingMessage, admission: MCPServer.Admission, wait: Duration) -> StdioReadLoop.Handled {
         guard let id = message.id else { return .done }
-        let (server, session, writer, inFlight, notify) = (server, session, writer, inFlight, notify)
+        let (server, session, settle, notify) = (server, session, settle, notify)
         let relay = CancelRelay()
         guard session.begin(id: id, cancel: { relay.cancel() }) else {
-            _ = server.complete(nil, for: message, admission: admission)
-            inFlight.leave()
+            settle(message, admission, nil)
             return .reply(MCPServer.duplicateID(id))
         }
         let finish: @Sendable ([UInt8]?) -> Void = { reply in
             session.end(id: id)
-            if let reply = server.complete(reply, for: message, admission: admission) { writer.write(reply) }
-            inFlight.leave()
+            settle(message, admission, reply)
         }
         let waiting = ContinuousClock.now
         relay.attach(Task {
