@@ -34,7 +34,7 @@ enum ListRenderer {
             object.string("title", shown.descriptor.title, &out)
             object.string("description", shown.descriptor.description, &out)
             object.raw("inputSchema", shown.descriptor.inputSchema?.bytes ?? defaultInputSchema, &out)
-            object.raw("outputSchema", shown.descriptor.outputSchema?.bytes, &out)
+            object.raw("outputSchema", ListedOutputSchema.bytes(for: identity.candidates), &out)
             object.raw("annotations", shown.descriptor.annotations?.bytes, &out)
         case .resource, .resourceTemplate:
             object.string(identity.kind == .resource ? "uri" : "uriTemplate", identity.exposedKey, &out)

@@ -77,16 +77,36 @@ public enum RoutingError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Something worth logging about a compiled table: a component that another provider shadows, or a
-/// registration no request can reach.
+/// Something worth logging about a compiled table: a component that another provider shadows, a registration no
+/// request can reach, or the versions of a tool that differ in output schema.
 public struct RoutingWarning: Sendable, Hashable, CustomStringConvertible {
+    public enum Cause: Sendable, Hashable {
+        /// `shadowed`'s registration loses to `winner`'s (provider ids).
+        case shadowed(provider: String, winner: String)
+        /// These versions (highest first; "unversioned" for none) declare different output schemas.
+        case outputSchemasDiffer(versions: [String])
+    }
+
     public var kind: ComponentKind
     /// The identity as the surface shows it.
     public var identity: String
-    /// The provider whose registration loses, and the one that wins.
-    public var shadowedProvider: String
-    public var winningProvider: String
+    public var cause: Cause
     public var message: String
+
+    public init(kind: ComponentKind, identity: String, cause: Cause, message: String) {
+        self.kind = kind
+        self.identity = identity
+        self.cause = cause
+        self.message = message
+    }
+
+    /// For a shadowing: the provider whose registration loses, and the one that wins.
+    public var shadowedProvider: String? {
+        if case .shadowed(let provider, _) = cause { provider } else { nil }
+    }
+    public var winningProvider: String? {
+        if case .shadowed(_, let winner) = cause { winner } else { nil }
+    }
 
     public var description: String { message }
 }

@@ -62,7 +62,9 @@ struct RoutingTableCompiler {
             for group in kindGroups {
                 let (kept, groupWarnings) = Self.order(group.candidates)
                 warnings += groupWarnings
-                routed.append(RoutedIdentity(kind: group.kind, exposedKey: group.exposedKey, candidates: kept))
+                let identity = RoutedIdentity(kind: group.kind, exposedKey: group.exposedKey, candidates: kept)
+                if let divergence = ListedOutputSchema.divergence(identity) { warnings.append(divergence) }
+                routed.append(identity)
             }
             pages.append(ListRenderer.pages(routed, pageSize: pageSize))
             identities.append(routed)
@@ -206,7 +208,7 @@ struct RoutingTableCompiler {
             "\(kind) '\(loser.exposedKey)' \(loserVersion) from '\(loser.provider.info.id)' is shadowed by "
             + "\(winnerVersion) from '\(winner.provider.info.id)' (\(reason)); \(effect)"
         return RoutingWarning(
-            kind: kind, identity: loser.exposedKey, shadowedProvider: loser.provider.info.id,
-            winningProvider: winner.provider.info.id, message: message)
+            kind: kind, identity: loser.exposedKey,
+            cause: .shadowed(provider: loser.provider.info.id, winner: winner.provider.info.id), message: message)
     }
 }

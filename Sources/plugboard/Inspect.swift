@@ -101,6 +101,11 @@ struct Inspect: AsyncParsableCommand {
             }
             if !component.tags.isEmpty { lines.append("  tags    " + component.tags.sorted().joined(separator: ", ")) }
         }
+        let warnings = ListedOutputSchema.divergences(in: components)
+        if !warnings.isEmpty {
+            lines.append("")
+            lines += warnings.map { "warning: \($0)" }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -109,6 +114,7 @@ struct Inspect: AsyncParsableCommand {
         return .object([
             "file": .string(found.file), "plugin_id": .string(found.id), "plugin_version": .string(found.version),
             "abi": found.abi.map(JSONValue.string) ?? .null, "sha256": .string(found.digest),
+            "warnings": .array(ListedOutputSchema.divergences(in: found.components).map { .string($0.message) }),
             "sandbox": found.sandbox.map { layers in
                 .array(layers.map { .object(["layer": .string($0.layer), "status": .string("\($0.status)"), "detail": .string($0.detail)]) })
             } ?? .null,

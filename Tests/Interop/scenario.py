@@ -101,6 +101,7 @@ def listing_entry(item: dict[str, Any]) -> dict[str, Any]:
         "hasFastmcpMeta": "fastmcp" in (item.get("_meta") or {}),
         "properties": sorted(((item.get("inputSchema") or {}).get("properties") or {}).keys()),
         "arguments": sorted(a["name"] for a in item.get("arguments") or []),
+        "outputSchema": item.get("outputSchema"),
     }
 
 
@@ -198,9 +199,11 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
         "addWithVersion": await attempt(adapter.call(ADD, {"a": 2, "b": 3}, version="1.0")),
         "greetLatest": await attempt(adapter.call(GREET, sample_arguments(tools.get(GREET), {}))),
         "greetPinned1": await attempt(adapter.call(GREET, sample_arguments(tools.get(GREET), {}), version="1.0")),
+        "greetPinned2": await attempt(adapter.call(GREET, sample_arguments(tools.get(GREET), {}), version="2.0")),
     }
     # The same pinned calls through the client's plain request path, which skips its check of the result against
-    # the output schema it cached from tools/list (the listed version's): what the server itself answered.
+    # the output schema it cached from tools/list: what the server itself answered, to compare with what the
+    # client's own call path gave back.
     unvalidated = {
         "calculatePinned1": await attempt(adapter.call_unvalidated(CALCULATE, {"a": 1, "b": 3, "op": "div"}, "1.0")),
         "calculatePinnedV1Spelling": await attempt(adapter.call_unvalidated(CALCULATE, {"a": 6, "b": 3, "op": "mul"},
@@ -235,6 +238,7 @@ async def observe(adapter: Adapter, surfaces: dict[str, Adapter] | None = None) 
     prompts = {
         "summarizeLatest": await attempt(adapter.prompt(SUMMARIZE, summarize_args)),
         "summarizePinned1": await attempt(adapter.prompt(SUMMARIZE, summarize_args, version="1.0")),
+        "summarizePinned2": await attempt(adapter.prompt(SUMMARIZE, summarize_args, version="2.0")),
     }
     reindex_args = sample_arguments(tools.get(REINDEX), {})
     observation = {

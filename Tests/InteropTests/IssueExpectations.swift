@@ -59,54 +59,50 @@ enum IssueExpectations {
         }
         // Issue 3: calculate 2.0 adds `precision` to 1.0's a, b, op; the listing shows 2.0's schema.
         #expect(Set(o["calculateProperties"]?.strings ?? []) == ["a", "b", "op", "precision"])
+        // SEMANTICS.md "Listing": calculate and greet 1.0 declare no output schema, so their listing declares none
+        // (a client would check a pinned 1.0 result against 2.0's); add is one version with a schema of its own.
+        for identity in versionedTools {
+            #expect(o["tools", identity, "outputSchema"]?.isNull != false, "\(identity) lists no output schema")
+        }
+        #expect(o["tools", "math_add", "outputSchema", "type"]?.stringValue == "object", "add's own output schema is listed")
     }
 
-    /// Calls pinned below the listed version, whose result does not fit the listed version's output schema
-    /// (calculate 1.0 and greet 1.0 answer text only; their 2.0 declare an output schema).
+    /// Calls pinned below the listed version (calculate 1.0 and greet 1.0 answer text only; their 2.0 declare an
+    /// output schema), which the server also answers through the client's plain request path.
     static let pinnedBelowListed = ["calculatePinned1", "calculatePinnedV1Spelling", "greetPinned1"]
-    /// What mcp 2.3's `ClientSession.call_tool` (which fastmcp's Client uses too) raises for those: it checks every
-    /// result against the output schema it cached from tools/list by tool name, i.e. the highest version's.
-    static let clientSchemaCheck = "has an output schema but did not return structured content"
 
     /// SEMANTICS.md "Requesting a version": unpinned runs the highest, a pin runs that version (order equality,
-    /// so "v1" selects 1.0), an unversioned component answers whatever is asked.
+    /// so "v1" selects 1.0), an unversioned component answers whatever is asked. Every pinned call succeeds
+    /// through the client's own call path, which checks results against the output schema it cached from the
+    /// listing (SEMANTICS.md "Listing": the listed schema holds for every version the listing offers).
     static func checkCalls(_ o: JSONValue) {
         let calls = o["calls"]
-        for (name, call) in calls?.objectValue?.members ?? [] where !pinnedBelowListed.contains(name) {
-            #expect(call["isError"]?.boolValue == false, "\(name) succeeds: \(call.text)")
+        for (name, call) in calls?.objectValue?.members ?? [] {
+            #expect(call["isError"]?.boolValue == false, "\(name) succeeds through the client: \(call.text)")
         }
         // What the server answered to the pinned calls (through the client's plain request path).
         let server = o["unvalidatedCalls"]
         expectNumber(calls?["calculateLatest"], 0.33, "1/3 at 2.0 with precision 2")
         expectNumber(calls?["calculatePinned2"], 0.33, "1/3 pinned to 2.0 with precision 2")
         // 1.0 has no precision: not rounded to two digits.
-        expectNumber(server?["calculatePinned1"], 1.0 / 3.0, "1/3 pinned to 1.0", tolerance: 1e-4)
-        if let pinned1 = server?["calculatePinned1"]?.resultNumber {
+        expectNumber(calls?["calculatePinned1"], 1.0 / 3.0, "1/3 pinned to 1.0", tolerance: 1e-4)
+        if let pinned1 = calls?["calculatePinned1"]?.resultNumber {
             #expect(abs(pinned1 - 0.33) > 1e-3, "1.0 does not round like 2.0 (got \(pinned1))")
         }
-        expectNumber(server?["calculatePinnedV1Spelling"], 18, "6*3 pinned as \"v1\" (= 1.0)")
+        expectNumber(calls?["calculatePinnedV1Spelling"], 18, "6*3 pinned as \"v1\" (= 1.0)")
         expectNumber(calls?["addUnversioned"], 5, "typed add(2, 3)")
         expectNumber(calls?["addWithVersion"], 5, "unversioned add answers a pinned call")
-        // greet 1.0 and 2.0 are two implementations: pinning 1.0 gives a different answer than the default 2.0.
+        // greet 1.0 and 2.0 are two implementations: pinning 1.0 gives a different answer than the default 2.0,
+        // and pinning 2.0 the default's.
         let latest = calls?["greetLatest", "text"]?.stringValue
-        let pinned = server?["greetPinned1", "text"]?.stringValue
+        let pinned = calls?["greetPinned1", "text"]?.stringValue
         #expect(latest != nil && pinned != nil && latest != pinned, "greet 2.0 (\(latest ?? "nil")) vs 1.0 (\(pinned ?? "nil"))")
+        #expect(calls?["greetPinned2"] == calls?["greetLatest"], "greet pinned to 2.0 answers as the default 2.0")
+        #expect(calls?["greetPinned2", "structuredContent", "greeting"]?.stringValue != nil,
+                "greet 2.0 returns the structured content its schema declares: \(calls?["greetPinned2"]?.text ?? "nil")")
         for key in pinnedBelowListed {
-            #expect(server?[key, "isError"]?.boolValue == false, "the server answers \(key): \(server?[key]?.text ?? "nil")")
-            checkClientSchemaCheck(calls?[key], server?[key], key)
-        }
-    }
-
-    /// Through the client's own call path the pinned result is either the server's answer, or (a known client
-    /// behaviour, reported) exactly the client's schema-check error.
-    static func checkClientSchemaCheck(_ viaClient: JSONValue?, _ fromServer: JSONValue?, _ key: String) {
-        guard let message = viaClient?["error", "message"]?.stringValue else {
-            #expect(viaClient == fromServer, "\(key) through the client's call path: \(viaClient?.text ?? "nil")")
-            return
-        }
-        #expect(message.contains(clientSchemaCheck), "\(key): an unexpected client error: \(message)")
-        withKnownIssue("mcp 2.3 checks a pinned version's result against the listed version's output schema") {
-            Issue.record("\(key) fails in the client although the server answered \(fromServer?.text ?? "nil"): \(message)")
+            let viaClient = calls?[key]?.text ?? "nil", fromServer = server?[key]?.text ?? "nil"
+            #expect(calls?[key] == server?[key], "\(key) through the client's call path: \(viaClient); the server: \(fromServer)")
         }
     }
 
@@ -160,20 +156,10 @@ enum IssueExpectations {
     }
 
     /// The contents of a read carry the URI the client read (the namespaced one, SEMANTICS.md "Mounting").
-    static let providerURIsLeak = """
-        Plugboard answers resources/read with the provider's own URI in contents[].uri (notes://note/3 for \
-        notes://notes/note/3): the host does not namespace URIs inside read results
-        """
-
     static func expectNamespacedURI(_ read: JSONValue?, _ expected: String,
                                     sourceLocation: SourceLocation = #_sourceLocation) {
         let uri = read?["contents"]?.arrayValue?.first?["uri"]?.stringValue
-        let unnamespaced = expected.replacingOccurrences(of: "notes://notes/", with: "notes://")
-        withKnownIssue(Comment(rawValue: providerURIsLeak)) {
-            #expect(uri == expected, "contents[0].uri of a read of \(expected)", sourceLocation: sourceLocation)
-        } when: {
-            uri == unnamespaced  // exactly the known bug; anything else fails normally
-        }
+        #expect(uri == expected, "contents[0].uri of a read of \(expected)", sourceLocation: sourceLocation)
     }
 
     /// Prompt `summarize` (of a stored note) in 1.0 and 2.0: two implementations; both carry the note's body.
@@ -184,6 +170,7 @@ enum IssueExpectations {
         #expect(latest.contains(body), "summarize (2.0) shows the note: \(o["promptGets", "summarizeLatest"]?.text ?? "nil")")
         #expect(pinned.contains(body), "summarize 1.0 shows the note: \(o["promptGets", "summarizePinned1"]?.text ?? "nil")")
         #expect(latest != pinned, "summarize 2.0 and 1.0 differ")
+        #expect(promptText(o["promptGets", "summarizePinned2"]) == latest, "summarize pinned to 2.0 is the default 2.0")
     }
 
     /// Issue 4 item 3: progress notifications for a request with a progressToken; `notifications/cancelled` stops
@@ -219,6 +206,14 @@ enum IssueExpectations {
             for identity in versionedTools {
                 #expect(listing?[identity, "version"]?.stringValue == version, "\(surface) \(identity)")
                 #expect(listing?[identity, "versions"]?.strings == [version], "\(surface) \(identity) versions")
+                // One version visible: its own output schema stands alone (1.0 declares none, 2.0 one).
+                let schema = listing?[identity, "outputSchema"]
+                if version == "1.0" {
+                    #expect(schema?.isNull != false, "\(surface) \(identity): 1.0 declares no output schema")
+                } else {
+                    #expect(schema?["type"]?.stringValue == "object" && schema?["anyOf"] == nil,
+                            "\(surface) \(identity): 2.0's own schema: \(schema?.text ?? "nil")")
+                }
             }
         }
     }

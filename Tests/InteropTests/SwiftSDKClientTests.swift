@@ -48,6 +48,15 @@ extension InteropSuite {
             let pinned = try await client.callTool(name: "math_calculate", arguments: third, meta: pin("1.0"))
             #expect(number(pinned.content).map { abs($0 - 1.0 / 3.0) < 1e-4 && abs($0 - 0.33) > 1e-3 } == true,
                     "1.0 does not round: \(pinned.content)")
+            let pinned2 = try await client.callTool(name: "math_calculate", arguments: third.merging(["precision": 2]) { $1 },
+                                                    meta: pin("2.0"))
+            #expect(number(pinned2.content).map { abs($0 - 0.33) < 1e-9 } == true, "2.0 pinned rounds: \(pinned2.content)")
+            // greet 1.0 and 2.0 are two implementations (2.0 declares an output schema, 1.0 none); both answer pinned.
+            let greet1 = try await client.callTool(name: "hello_greet", arguments: ["name": "Ada"], meta: pin("1.0"))
+            let greet2 = try await client.callTool(name: "hello_greet", arguments: ["name": "Ada"], meta: pin("2.0"))
+            #expect(greet1.isError != true && greet2.isError != true, "\(greet1.content) / \(greet2.content)")
+            #expect(texts(greet1.content).joined().contains("Ada") && texts(greet2.content).joined().contains("Ada"))
+            #expect(texts(greet1.content) != texts(greet2.content), "greet 1.0 and 2.0 answer differently")
             let byZero = try await client.callTool(name: "math_calculate", arguments: ["a": 1, "b": 0, "op": "div"])
             #expect(byZero.isError == true, "division by zero is a tool error: \(byZero.content)")
 
