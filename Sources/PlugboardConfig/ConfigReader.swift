@@ -1,3 +1,4 @@
+import PlugboardCore
 import PlugboardJSON
 
 /// Collects issues while a configuration is read, so an operator sees every problem in one run.

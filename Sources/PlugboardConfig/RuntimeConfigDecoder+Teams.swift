@@ -1,3 +1,4 @@
+import PlugboardCore
 import PlugboardJSON
 
 /// `teams` and `audit` in runtime.json, with the same error style as the rest: JSON path, what was found and

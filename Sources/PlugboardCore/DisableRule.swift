@@ -1,8 +1,11 @@
 /// Hides components the way a filter does: by identity, optionally one kind and one version.
 ///
-/// `identity` is the identity as exposed at the node the rule sits on, that is with that node's own namespace
-/// and every namespace below it applied (`math_calculate` on a node with namespace `math`); on a surface it is
-/// the identity clients see. `version` matches by order-equality and never matches an unversioned component.
+/// `identity` names a component as it stands inside the node the rule sits on: with the namespaces of the nodes
+/// below applied, but not the node's own. On the mount of a provider that is the provider's own name (`calculate`
+/// on the mount with namespace `math`, which clients see as `math_calculate`); on a parent mount, the names its
+/// child mounts expose (`math_calculate` on a parent `api`); on a surface, the identity clients see. This is
+/// what an operator writes first, and what FastMCP does when a server disables a component before it is mounted.
+/// `version` matches by order-equality and never matches an unversioned component.
 public struct DisableRule: Sendable, Hashable {
     /// nil: every kind.
     public var kind: ComponentKind?

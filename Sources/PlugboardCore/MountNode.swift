@@ -10,11 +10,15 @@ public struct MountNode: Sendable {
     /// Mounted directly here, in mount order.
     public var providers: [any Provider]
     public var children: [MountNode]
+    /// Where the node was declared (a JSON path such as `$.mounts[0]`), for reports about its rules and filter;
+    /// nil for nodes the host makes itself.
+    public var origin: String?
 
     public init(
         namespace: String? = nil, filter: VersionFilter? = nil, disabled: [DisableRule] = [],
-        providers: [any Provider] = [], children: [MountNode] = []
+        providers: [any Provider] = [], children: [MountNode] = [], origin: String? = nil
     ) {
+        self.origin = origin
         self.namespace = namespace
         self.filter = filter
         self.disabled = disabled

@@ -6,7 +6,7 @@ struct RoutingTableCompiler {
     let surface: Surface
     let pageSize: Int
 
-    /// A node on the way down: its namespace and its disable rules (which see identities with that namespace).
+    /// A node on the way down: its namespace and its disable rules (which see identities without that namespace).
     private struct Level {
         let namespace: String?
         let disabled: [DisableRule]
@@ -120,7 +120,7 @@ struct RoutingTableCompiler {
     }
 
     /// The identity as the surface shows it, or nil when a disable rule on the way hides the registration.
-    /// Namespaces apply inner first; each node's rules see the identity with its own namespace applied.
+    /// Namespaces apply inner first; each node's rules see the identity before its own namespace is applied.
     private func expose(_ descriptor: ComponentDescriptor, through path: Path) -> String? {
         let identity: String
         if !path.hasRules {
@@ -148,15 +148,16 @@ struct RoutingTableCompiler {
         }
     }
 
-    /// The slow way, when some node on the path has disable rules: each sees the identity as exposed there.
+    /// The slow way, when some node on the path has disable rules: each sees the identity as it stands inside
+    /// that node, before the node's own namespace is applied (on the mount of a provider, the provider's own name).
     private func exposeLevelByLevel(_ descriptor: ComponentDescriptor, through levels: [Level]) -> String? {
         var identity = descriptor.key
         for level in levels.reversed() {
-            if let namespace = level.namespace {
-                identity = Namespacing.apply(namespace, to: identity, kind: descriptor.kind)
-            }
             for rule in level.disabled where rule.hides(kind: descriptor.kind, identity: identity, version: descriptor.version) {
                 return nil
+            }
+            if let namespace = level.namespace {
+                identity = Namespacing.apply(namespace, to: identity, kind: descriptor.kind)
             }
         }
         return identity

@@ -89,7 +89,7 @@ struct MountTreeBuilder {
         let children = mount.mounts.enumerated().map { node(for: $0.element, at: "\(path).mounts[\($0.offset)]") }
         return MountNode(
             namespace: mount.namespace, filter: mount.filter, disabled: mount.disable,
-            providers: providers, children: children)
+            providers: providers, children: children, origin: path)
     }
 
     /// Providers in auto-mount directories that no mount names, each under its plugin id.

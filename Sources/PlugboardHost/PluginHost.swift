@@ -28,6 +28,8 @@ public final class PluginHost: Sendable {
         var namedFiles: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
         var instances: [InstanceKey: Instance] = [:]
         var warnings: [String] = []
+        /// Disable rules and filters of the last compile that match nothing (also in `warnings`).
+        var ruleFindings: [RuleAudit.Finding] = []
         var watchers: [DirectoryWatcher] = []
         /// Mounts the host adds itself (built-in providers), after the configured ones.
         var builtins: [MountNode] = []
@@ -77,17 +79,25 @@ public final class PluginHost: Sendable {
         state = Mutex(initial)
     }
 
-    /// Warnings from the last compile: mounts that found no provider, and components shadowed on some surface.
-    public var warnings: [String] {
-        let mountWarnings = state.withLock { $0.warnings }
-        var shadowing: [String] = []
+    /// Warnings from the last compile: mounts that found no provider, rules and filters that match nothing, and
+    /// the catalog warnings.
+    public var warnings: [String] { state.withLock { $0.warnings } + catalogWarnings }
+
+    /// What the routing tables found, once each across surfaces: components shadowed by another provider, and
+    /// tools whose versions differ in output schema.
+    public var catalogWarnings: [String] {
+        var messages: [String] = []
         for surface in store.surfaces {
-            for warning in store.table(forSurface: surface.name)?.warnings ?? [] where !shadowing.contains(warning.message) {
-                shadowing.append(warning.message)
+            for warning in store.table(forSurface: surface.name)?.warnings ?? [] where !messages.contains(warning.message) {
+                messages.append(warning.message)
             }
         }
-        return mountWarnings + shadowing
+        return messages
     }
+
+    /// Disable rules and version filters that match nothing, with their JSON paths (`plugboard validate` fails
+    /// on them; `serve` warns).
+    public var ruleFindings: [RuleAudit.Finding] { state.withLock { $0.ruleFindings } }
 
     /// Files skipped because they failed to load, with the reason.
     public var skippedFiles: [ProviderLoadFailure] {
@@ -227,11 +237,16 @@ public final class PluginHost: Sendable {
     static func mountTree(_ state: inout State, factory: any ProviderFactory, onEvent: @escaping (HostEvent) -> Void) -> MountForest {
         var builder = MountTreeBuilder(state: state, factory: factory, onEvent: onEvent)
         let root = builder.build()
-        for warning in builder.warnings where !state.warnings.contains(warning) { onEvent(.warning(warning)) }
+        // Rules and filters that match nothing are reported at start and on every change, never silently ignored.
+        let surfaces = state.config.surfaces
+        let findings = RuleAudit.findings(root: root, surfaces: surfaces, surfacePaths: surfaces.indices.map { "$.surfaces[\($0)]" })
+        let warnings = builder.warnings + findings.map(\.description)
+        for warning in warnings where !state.warnings.contains(warning) { onEvent(.warning(warning)) }
         let released = state.instances.filter { builder.usedInstances[$0.key] == nil }.map(\.value)
         state.instances = builder.usedInstances
         state.namedFiles = builder.namedFiles
-        state.warnings = builder.warnings
+        state.warnings = warnings
+        state.ruleFindings = findings
         return MountForest(operatorRoot: root, teamRoots: builder.teamRoots, released: released)
     }
 

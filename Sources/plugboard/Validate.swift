@@ -7,8 +7,10 @@ struct Validate: ParsableCommand {
         abstract: "Check a runtime configuration and the providers it names, without serving.",
         discussion: """
             Reports every problem with its JSON path, what was found and what was expected, and exits with
-            status 1 if there is any. Provider files are opened and checked (their init is not run), so a mount
-            naming a plugin id that no file has is reported too.
+            status 1 if there is any. The providers are loaded as `serve` loads them (their init and describe
+            run; sandboxed mounts in their workers), so a mount naming a plugin id that no file has, a disable
+            rule that matches no component and a filter that admits no version of anything beneath it are
+            problems too. Shadowed components and tools whose versions differ in output schema are warnings.
 
             Examples:
               plugboard validate
@@ -47,6 +49,10 @@ struct Validate: ParsableCommand {
         check(config.mounts, at: "$.mounts")
         // Team mounts (by reference they moved here from $.mounts; the paths name where they are now).
         for (index, team) in config.teams.enumerated() { check(team.mounts, at: "$.teams[\(index)].mounts") }
+        // Rules and filters are checked against what the providers register, so the providers are loaded.
+        let (_, host) = try options.makeHost { _ in }
+        problems += host.ruleFindings.map(\.description)
+        for warning in host.catalogWarnings { StandardError.write("warning: \(warning)") }
         guard problems.isEmpty else {
             throw CommandFailure("\(options.configName) has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
                 + problems.map { "  \($0)" }.joined(separator: "\n"))

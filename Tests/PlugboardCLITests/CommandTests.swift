@@ -16,6 +16,43 @@ private func configFile(_ text: String) throws -> String {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "runtime.json is valid: 3 mounts, 3 provider files (calculator, greeter, notes), "
             + "surfaces mcp at /mcp, v1 at /v1/mcp, v2 at /v2/mcp\n")
+        // calculate and greet 1.0 declare no output schema and their 2.0 one (SEMANTICS.md "Listing"): a warning each.
+        for tool in ["math_calculate", "hello_greet"] {
+            #expect(run.stderr.contains("warning: tool '\(tool)': versions 2.0, 1.0 declare different output schemas"),
+                    "\(run.stderr)")
+        }
+    }
+
+    /// The operator's first try: a rule on the mount of `greeter` under `g`, naming the tool as clients see it.
+    @Test func reportsADisableRuleThatMatchesNothingWithTheNameItMeant() async throws {
+        let file = try configFile(#"""
+            {"plugin_directories":["${bundled}"],
+             "mounts":[{"namespace":"g","provider":"greeter","disable":[{"name":"g_greet","version":"2.0"}]},
+                       {"namespace":"math","provider":"calculator","filter":{"version_gte":"3.0"}}],
+             "surfaces":[{"name":"mcp","path":"/mcp","disable":[{"name":"greet"}]}]}
+            """#)
+        let run = try await CommandRun.plugboard("validate", "--config", file)
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stderr.contains("$.mounts[0].disable[0]: disables 'g_greet' version 2.0, but nothing here matches it; did you mean 'greet'?"), "\(run.stderr)")
+        #expect(run.stderr.contains("without its own namespace 'g'"), "the level's naming rule: \(run.stderr)")
+        #expect(run.stderr.contains("$.mounts[1].filter: the filter version_gte 3.0 admits no version of anything beneath it (versions there: 2.0, 1.0)"), "\(run.stderr)")
+        // On a surface, names are the ones clients see.
+        #expect(run.stderr.contains("$.surfaces[0].disable[0]: disables 'greet', but nothing here matches it; did you mean 'g_greet'?"), "\(run.stderr)")
+    }
+
+    /// The provider's own name on its mount hides that version: the served default falls back to 1.0.
+    @Test func aRuleOnAMountUsesTheProvidersOwnNames() async throws {
+        let file = try configFile(#"""
+            {"plugin_directories":["${bundled}"],
+             "mounts":[{"namespace":"g","provider":"greeter","disable":[{"name":"greet","version":"2.0"}]}]}
+            """#)
+        let validate = try await CommandRun.plugboard("validate", "--config", file)
+        #expect(validate.status == 0, "\(validate.stderr)")
+        let list = try await CommandRun.plugboard("list", "--config", file, "--json")
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = try #require(try JSONParser.parse(list.stdout).arrayValue)
+        let greet = try #require(rows.first { $0["identity"]?.stringValue == "g_greet" })
+        #expect(greet["versions"]?.arrayValue?.compactMap(\.stringValue) == ["1.0"])
     }
 
     @Test func reportsEveryConfigurationProblemWithItsPath() async throws {

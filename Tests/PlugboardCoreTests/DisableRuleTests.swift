@@ -68,17 +68,18 @@ import Testing
         #expect(try listed(t, .prompt).isEmpty)
     }
 
-    @Test func rulesSeeIdentitiesAsExposedAtTheirNode() throws {
+    @Test func rulesSeeIdentitiesAsTheyStandInsideTheirNode() throws {
         let p = try provider("p", [tool("calc", "1.0"), tool("add", "1.0"), resource("data://x")])
-        // On the namespaced node: names with that node's namespace; on the root: the full exposed names.
-        let inner = MountNode(namespace: "math", disabled: [DisableRule(identity: "math_calc")], providers: [p])
-        let outer = MountNode(namespace: "api", disabled: [DisableRule(identity: "data://api/math/x")], children: [inner])
+        // On the mount of the provider: its own names; on a parent: the names its children expose; on a surface:
+        // the full exposed names.
+        let inner = MountNode(namespace: "math", disabled: [DisableRule(identity: "calc")], providers: [p])
+        let outer = MountNode(namespace: "api", disabled: [DisableRule(identity: "data://math/x")], children: [inner])
         let t = compile(MountNode(children: [outer]), surface: Surface(name: "s", path: "/s", disabled: [DisableRule(identity: "api_math_add")]))
         #expect(try listed(t, .tool).isEmpty)
         #expect(try listed(t, .resource).isEmpty)
-        // The provider's own name does not match on a namespaced node.
-        let localName = MountNode(namespace: "math", disabled: [DisableRule(identity: "calc")], providers: [p])
-        #expect(try listed(compile(localName), .tool).compactMap { $0["name"]?.stringValue } == ["math_calc", "math_add"])
+        // The name as clients see it does not match on the provider's mount: that is the node's own namespace.
+        let exposedName = MountNode(namespace: "math", disabled: [DisableRule(identity: "math_calc")], providers: [p])
+        #expect(try listed(compile(exposedName), .tool).compactMap { $0["name"]?.stringValue } == ["math_calc", "math_add"])
         let open = compile(MountNode(children: [MountNode(namespace: "api", children: [MountNode(namespace: "math", providers: [p])])]))
         #expect(try listed(open, .tool).compactMap { $0["name"]?.stringValue } == ["api_math_calc", "api_math_add"])
     }

@@ -42,7 +42,10 @@ private func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) 
         #expect(try all.listedVersions(ofTool: "hello_greet") == ["2.0", "1.0"])
         // Unversioned components pass every filter.
         #expect(try v2.listedVersions(ofTool: "math_add") == [])
-        #expect(host.warnings.isEmpty, "\(host.warnings)")
+        // calculate and greet 1.0 declare no output schema, their 2.0 one: the only warnings, one per tool.
+        #expect(host.warnings == host.catalogWarnings, "\(host.warnings)")
+        #expect(host.catalogWarnings.count == 2 && host.catalogWarnings.allSatisfy { $0.contains("declare different output schemas") },
+                "\(host.catalogWarnings)")
         let sum = try await v1.call("math_add", arguments: #"{"a":2,"b":3}"#)
         #expect(sum["structuredContent"]?["result"]?.doubleValue == 5)
     }
@@ -51,9 +54,32 @@ private func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) 
         var config = try shippedConfig()
         config.mounts[0].source = .pluginID("calculater")
         let host = PluginHost(config: config, factory: HostFixtures.factory())
-        #expect(host.warnings == ["$.mounts[0] names provider 'calculater', but no file in the plugin directories has that plugin id (found: calculator, greeter, notes)"])
+        #expect(host.warnings.filter { !host.catalogWarnings.contains($0) }
+            == ["$.mounts[0] names provider 'calculater', but no file in the plugin directories has that plugin id (found: calculator, greeter, notes)"])
         // The other mounts are served regardless.
         #expect(try host.store.table(forSurface: "mcp")?.listedVersions(ofTool: "hello_greet") == ["2.0", "1.0"])
+    }
+
+    @Test func aRuleThatMatchesNothingIsReportedAtStartAndOnReload() throws {
+        var config = try shippedConfig()
+        config.mounts[2].disable = [DisableRule(identity: "hello_greet", version: try Version("2.0"))]
+        let events = Mutex<[String]>([])
+        let host = PluginHost(config: config, factory: HostFixtures.factory()) { event in
+            if case .warning(let message) = event { events.withLock { $0.append(message) } }
+        }
+        #expect(host.ruleFindings.map(\.path) == ["$.mounts[2].disable[0]"])
+        #expect(events.withLock { $0 }.contains { $0.hasPrefix("$.mounts[2].disable[0]: ") && $0.contains("did you mean 'greet'?") })
+        #expect(try host.store.table(forSurface: "mcp")?.listedVersions(ofTool: "hello_greet") == ["2.0", "1.0"])
+
+        config.mounts[2].disable = [DisableRule(identity: "greet", version: try Version("2.0"))]
+        _ = host.reload(config)
+        #expect(host.ruleFindings.isEmpty, "\(host.ruleFindings)")
+        #expect(try host.store.table(forSurface: "mcp")?.listedVersions(ofTool: "hello_greet") == ["1.0"])
+
+        config.mounts[0].disable = [DisableRule(identity: "calculte")]
+        _ = host.reload(config)
+        #expect(host.ruleFindings.map(\.path) == ["$.mounts[0].disable[0]"])
+        #expect(events.withLock { $0 }.contains { $0.hasPrefix("$.mounts[0].disable[0]: ") && $0.contains("did you mean 'calculate'?") })
     }
 
     @Test func providersDroppedInAreServedReplacedAndRemovedWithoutARestart() async throws {

@@ -1,6 +1,6 @@
 /// "Did you mean" for misspelled keys and names: the closest candidate within a small edit distance.
-enum Suggestion {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+public enum Suggestion {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         let limit = max(1, min(3, word.count / 3))
         var best: (candidate: String, distance: Int)?
@@ -16,7 +16,7 @@ enum Suggestion {
     }
 
     /// Damerau-Levenshtein (optimal string alignment): a swap of two neighbours counts once.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)
