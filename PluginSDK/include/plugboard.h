@@ -59,7 +59,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 0
+#define PB_ABI_MINOR 1
 
 /* "PLUGBRD1" — the first field of the entry struct; anything else is not a Plugboard entry. */
 #define PB_MAGIC 0x3144524247554C50ULL
@@ -117,6 +117,11 @@ typedef struct pb_request {
     const char *uri;            /* resources and templates: the URI being read; otherwise NULL */
     void *state;                /* what init stored in *state */
     void *user_data;            /* the registration's user_data */
+    /* Since 1.1 (check struct_size): the request's `_meta` without the host's own keys (fastmcp, progressToken,
+     * io.modelcontextprotocol/...), as a NUL-terminated JSON object, e.g. {"traceparent":"00-..."}; "{}" when the
+     * client sent none. What a gateway passes through: trace context, a client's own correlation keys. */
+    const char *meta;
+    size_t meta_len;            /* bytes before the NUL */
 } pb_request;
 
 /* A handler: run the call, answer through host->set_result / host->set_error, return PB_OK or PB_PENDING. */

@@ -82,13 +82,18 @@ public struct Invocation: Sendable, Hashable {
     public var arguments: RawJSON
     /// Resources and templates: the URI being read, in the provider's own terms (namespace removed).
     public var uri: String?
+    /// The request's `_meta` members that are not the host's own (trace context such as `traceparent`, a
+    /// client's correlation keys), as a JSON object; `{}` when there are none. A gateway passes them through.
+    public var meta: RawJSON
 
-    public init(kind: ComponentKind, key: String, version: Version?, arguments: RawJSON = .emptyObject, uri: String? = nil) {
+    public init(kind: ComponentKind, key: String, version: Version?, arguments: RawJSON = .emptyObject, uri: String? = nil,
+                meta: RawJSON = .emptyObject) {
         self.kind = kind
         self.key = key
         self.version = version
         self.arguments = arguments
         self.uri = uri
+        self.meta = meta
     }
 }
 

@@ -119,21 +119,16 @@ public final class NativeProvider: Provider {
         let key = strdup(request.key)
         let version = request.version.map { strdup($0.raw) } ?? nil
         let uri = request.uri.map { strdup($0) } ?? nil
-        let arguments = UnsafeMutablePointer<CChar>.allocate(capacity: request.arguments.bytes.count + 1)
+        let arguments = terminatedCopy(request.arguments.bytes)
+        let meta = terminatedCopy(request.meta.bytes)
         defer {
             free(key); free(version); free(uri)
-            arguments.deallocate()
+            arguments.deallocate(); meta.deallocate()
         }
-        request.arguments.bytes.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress { arguments.update(from: base, count: chars.count) }
-            }
-        }
-        arguments[request.arguments.bytes.count] = 0
         var cRequest = pb_request(
             struct_size: UInt32(MemoryLayout<pb_request>.size), kind: request.kind.abiKind, key: key, version: version,
             arguments: arguments, arguments_len: request.arguments.bytes.count, uri: uri,
-            state: state.pointer, user_data: userData)
+            state: state.pointer, user_data: userData, meta: meta, meta_len: request.meta.bytes.count)
         // Live for the plugin until the handler returns, or after PB_PENDING until `complete`.
         let handle = LiveCalls.add(call)
         let status = handler(handle, &cRequest)
@@ -147,6 +142,18 @@ public final class NativeProvider: Provider {
         }
         return false
     }
+}
+
+/// A NUL-terminated copy of JSON bytes for the duration of a handler call (the caller deallocates it).
+private func terminatedCopy(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar> {
+    let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+    bytes.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { chars in
+            if let base = chars.baseAddress { copy.update(from: base, count: chars.count) }
+        }
+    }
+    copy[bytes.count] = 0
+    return copy
 }
 
 extension ComponentKind {

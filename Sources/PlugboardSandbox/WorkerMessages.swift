@@ -95,6 +95,7 @@ public enum WorkerMessage {
             var w = FrameWriter(.invoke, capacity: invocation.arguments.bytes.count + invocation.key.utf8.count + 32)
             w.u64(call); w.string(invocation.kind.rawValue); w.string(invocation.key)
             w.optionalString(invocation.version?.raw); w.data(invocation.arguments.bytes); w.optionalString(invocation.uri)
+            w.data(invocation.meta.bytes)
             return w.frame
         }
         public init(_ r: inout FrameReader) throws(FrameError) {
@@ -103,7 +104,8 @@ public enum WorkerMessage {
             let key = try r.string()
             let version = try Version.decoding(try r.optionalString())
             // The host validated the arguments before routing; the worker takes them as they are.
-            invocation = Invocation(kind: kind, key: key, version: version, arguments: RawJSON(trusted: try r.data()), uri: try r.optionalString())
+            invocation = Invocation(kind: kind, key: key, version: version, arguments: RawJSON(trusted: try r.data()),
+                                    uri: try r.optionalString(), meta: RawJSON(trusted: try r.data()))
         }
     }
 

@@ -91,6 +91,23 @@ static int32_t echo(pb_call *call, const pb_request *request) {
     return PB_OK;
 }
 
+/* Answers the request's pass-through `_meta` (ABI 1.1) as structured content, after checking its length. */
+static int32_t echo_meta(pb_call *call, const pb_request *request) {
+    if (request->struct_size < offsetof(pb_request, meta_len) + sizeof(size_t)) {
+        host->set_error(call, PB_ERROR_INTERNAL, "the host's pb_request has no meta");
+        return PB_OK;
+    }
+    if (strlen(request->meta) != request->meta_len) {
+        host->set_error(call, PB_ERROR_INTERNAL, "meta_len does not match the NUL-terminated length");
+        return PB_OK;
+    }
+    char json[4096];
+    snprintf(json, sizeof json, "{\"content\":[{\"type\":\"text\",\"text\":\"meta\"}],\"structuredContent\":{\"meta\":%s}}",
+             request->meta);
+    host->set_result(call, json);
+    return PB_OK;
+}
+
 static int32_t negate(int32_t n) { return -n; }
 static int64_t twice(int64_t n) { return 2 * n; }
 static bool both(bool a, bool b) { return a && b; }
@@ -117,6 +134,9 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     failures += registrar->add(registrar, &tool) != 0;
     tool.key = "echo";
     tool.handler = echo;
+    failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "echo_meta";
+    tool.handler = echo_meta;
     failures += registrar->add(registrar, &tool) != 0;
     tool.key = "sloppy";
     tool.handler = sloppy;

@@ -9,6 +9,8 @@ public struct RequestContext: Sendable {
     public var progressToken: JSONValue?
     public var logLevel: LogLevel?
     public var pinnedVersion: String?
+    /// The `_meta` members that are not the host's own, for the provider (Invocation.meta); `{}` when none.
+    public var passThroughMeta: RawJSON = .emptyObject
 
     public var isStateless: Bool { statelessVersion != nil }
 
@@ -47,8 +49,23 @@ public struct RequestContext: Sendable {
                 context.logLevel = parsed
             }
         }
+        context.passThroughMeta = passThrough(meta)
         return context
     }
+
+    /// Everything in `_meta` but what the host reads itself: the version pin (`fastmcp`), the progress token and
+    /// the protocol's reserved `io.modelcontextprotocol/` keys. Their values keep their literal text.
+    static func passThrough(_ meta: JSONObject) -> RawJSON {
+        var kept = JSONObject()
+        for member in meta.members where !isHostKey(member.key) { kept.members.append(member) }
+        return kept.members.isEmpty ? .emptyObject : RawJSON(.object(kept))
+    }
+
+    static func isHostKey(_ key: String) -> Bool {
+        key == "fastmcp" || key == "progressToken" || key.hasPrefix(reservedPrefix)
+    }
+
+    private static let reservedPrefix = "io.modelcontextprotocol/"
 
     public static func unsupported(_ requested: String) -> RPCError {
         RPCError(RPCError.unsupportedProtocolVersionCode, "Unsupported protocol version '\(requested)'",

@@ -89,6 +89,7 @@ extension MCPServer {
         audit?.version = route.invocation.version?.raw
 
         var invocation = route.invocation
+        invocation.meta = context.passThroughMeta
         if kind != .resource, let arguments = message.param("arguments"), !arguments.bytesEqual("null") {
             // Already validated by the envelope scan: pass the client's bytes through untouched.
             guard arguments.first == UInt8(ascii: "{") else {
