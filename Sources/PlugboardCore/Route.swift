@@ -47,6 +47,24 @@ public struct Route: Sendable {
     public init(provider: any Provider, descriptor: ComponentDescriptor, exposedKey: String, invocation: Invocation) {
         storage = Storage(provider: provider, descriptor: descriptor, exposedKey: exposedKey, invocation: invocation)
     }
+
+    /// Whether this route's provider sits under any namespace (if not, its URIs are already the exposed ones).
+    public var isNamespaced: Bool { !storage.namespaces.isEmpty }
+
+    /// A URI that the provider put in a result (a `resource_link`, an embedded resource, a read's contents), as
+    /// the client must see it: with the namespaces of this route, when it names one of the provider's own
+    /// resources or matches one of its templates; nil for any other URI (a link elsewhere is left alone).
+    public func exposedURI(forProviderURI uri: String) -> String? {
+        guard isNamespaced, uri.contains("://") else { return nil }
+        let owned = provider.components.contains { component in
+            switch component.kind {
+            case .resource: component.key == uri
+            case .resourceTemplate: (try? URITemplate(component.key))?.match(uri) != nil
+            case .tool, .prompt: false
+            }
+        }
+        return owned ? Namespacing.apply(storage.namespaces, to: uri, kind: .resource) : nil
+    }
 }
 
 /// One page of a list response, rendered when the table was compiled.

@@ -66,10 +66,9 @@ public final class RoutingTable: Sendable {
                 var invocation = candidate.invocation
                 invocation.arguments = RawJSON(.object(JSONObject(variables)))
                 invocation.uri = Namespacing.strip(candidate.namespaces, fromURI: uri) ?? uri
-                return .success(
-                    Route(
-                        provider: candidate.provider, descriptor: candidate.descriptor,
-                        exposedKey: candidate.exposedKey, invocation: invocation))
+                return .success(Route(storage: Candidate(
+                    provider: candidate.provider, descriptor: candidate.descriptor, exposedKey: candidate.exposedKey,
+                    invocation: invocation, namespaces: candidate.namespaces, mountOrder: candidate.mountOrder)))
             }
         }
         return .failure(.unknownComponent(kind: .resource, identity: uri))

@@ -108,6 +108,31 @@ static int32_t echo_meta(pb_call *call, const pb_request *request) {
     return PB_OK;
 }
 
+/* Results that carry the provider's own URIs (to be namespaced), a link elsewhere (to be left alone), and
+ * structured content that is not an object (to pass unchanged, literals and all). */
+static int32_t links(pb_call *call, const pb_request *request) {
+    (void)request;
+    host->set_result(call,
+        "{\"content\":[{\"type\":\"resource_link\",\"uri\":\"ui://card\",\"name\":\"card\"},"
+        "{\"type\":\"resource\",\"resource\":{\"uri\":\"ui://card\",\"mimeType\":\"text/html\",\"text\":\"<b>card</b>\"}},"
+        "{\"type\":\"resource_link\",\"uri\":\"https://example.com/elsewhere\",\"name\":\"elsewhere\"}],"
+        "\"structuredContent\":[1,2.50,\"x\"]}");
+    return PB_OK;
+}
+
+static int32_t card(pb_call *call, const pb_request *request) {
+    (void)request;
+    host->set_result(call, "{\"contents\":[{\"uri\":\"ui://card\",\"mimeType\":\"text/html\",\"text\":\"<b>card</b>\"}]}");
+    return PB_OK;
+}
+
+static int32_t show_card(pb_call *call, const pb_request *request) {
+    (void)request;
+    host->set_result(call, "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"resource\","
+                           "\"resource\":{\"uri\":\"ui://card\",\"mimeType\":\"text/html\",\"text\":\"<b>card</b>\"}}}]}");
+    return PB_OK;
+}
+
 static int32_t negate(int32_t n) { return -n; }
 static int64_t twice(int64_t n) { return 2 * n; }
 static bool both(bool a, bool b) { return a && b; }
@@ -138,6 +163,20 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     tool.key = "echo_meta";
     tool.handler = echo_meta;
     failures += registrar->add(registrar, &tool) != 0;
+    tool.key = "links";
+    tool.handler = links;
+    failures += registrar->add(registrar, &tool) != 0;
+    pb_component resource = PB_COMPONENT_INIT;
+    resource.kind = PB_KIND_RESOURCE;
+    resource.key = "ui://card";
+    resource.mime_type = "text/html";
+    resource.handler = card;
+    failures += registrar->add(registrar, &resource) != 0;
+    pb_component prompt = PB_COMPONENT_INIT;
+    prompt.kind = PB_KIND_PROMPT;
+    prompt.key = "show_card";
+    prompt.handler = show_card;
+    failures += registrar->add(registrar, &prompt) != 0;
     tool.key = "sloppy";
     tool.handler = sloppy;
     failures += registrar->add(registrar, &tool) != 0;

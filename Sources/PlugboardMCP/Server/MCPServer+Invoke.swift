@@ -9,8 +9,6 @@ extension MCPServer {
         let kind: ComponentKind
         let route: Route
         var invocation: Invocation
-        /// resources/read: the URI as the client asked for it (the provider answers in its own terms).
-        let requestedURI: String?
         let context: RequestContext
     }
 
@@ -97,8 +95,7 @@ extension MCPServer {
             }
             invocation.arguments = RawJSON(trusted: Array(arguments))
         }
-        return PreparedCall(kind: kind, route: route, invocation: invocation,
-                            requestedURI: kind == .resource ? exposed : nil, context: context)
+        return PreparedCall(kind: kind, route: route, invocation: invocation, context: context)
     }
 
     /// The `result` for a provider's outcome (nil: cancelled, nothing to send), or the protocol error to answer.
@@ -115,9 +112,7 @@ extension MCPServer {
             if call.kind == .tool, error.kind == .failed { return toolFailure(error.message, stateless: stateless) }
             throw rpcError(for: error, kind: call.kind, exposed: call.route.exposedKey, stateless: stateless)
         }
-        if let requestedURI = call.requestedURI, let local = call.invocation.uri {
-            result = ResourceContentsURI.rewrite(result, local: local, exposed: requestedURI)
-        }
+        result = ResultURIs.namespace(result, kind: call.kind, route: call.route)
         guard stateless else { return result }
         let stamp = call.kind == .resource ? RenderedReplies.statelessCacheableFields : RenderedReplies.statelessResultType
         return WireMessages.prependMembers(stamp, to: result)
