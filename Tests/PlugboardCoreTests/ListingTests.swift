@@ -22,7 +22,9 @@ import Testing
         let greet = ComponentDescriptor(
             kind: .prompt, key: "greet", title: "Greeting", description: "says hi",
             arguments: [PromptArgument(name: "name", description: "who", required: true), PromptArgument(name: "tone")])
-        let p = try provider("p", [full, tool("calc", "1.0"), res, tpl, greet])
+        // 1.0 declares the same outputSchema: a schema is listed only when every callable version honours it.
+        let older = ComponentDescriptor(kind: .tool, key: "calc", version: v("1.0"), outputSchema: raw(#"{"type":"object"}"#))
+        let p = try provider("p", [full, older, res, tpl, greet])
         let t = compile(MountNode(namespace: "m", providers: [p]))
         #expect(try t.page(.tool, cursor: nil).get().items.text == #"[{"name":"m_calc","title":"Calculator","description":"Adds \"quoted\" numbers","inputSchema":{"type":"object","properties":{"a":{"type":"number"}}},"outputSchema":{"type":"object"},"annotations":{"readOnlyHint":true},"_meta":{"fastmcp":{"tags":["a","b"],"version":"2.0","versions":["2.0","1.0"]}}}]"#)
         #expect(try t.page(.resource, cursor: nil).get().items.text == #"[{"uri":"data://m/pi","name":"pi","title":"Pi","description":"the constant","mimeType":"text/plain","annotations":{"priority":1},"_meta":{"fastmcp":{"tags":[],"version":"1","versions":["1"]}}}]"#)

@@ -60,7 +60,7 @@ import Testing
     @Test func abiMajorMismatch() async throws {
         let error = try await failure("abi_major_2")
         #expect(error.stage == .abiMismatch)
-        #expect(error.description == "\(error.file): built for ABI 2.x; this host supports 1.0–1.0. "
+        #expect(error.description == "\(error.file): built for ABI 2.x; this host supports 1.0–1.1. "
             + "Rebuild the provider against this host's plugboard.h, or run a host that supports ABI 2.")
     }
 
