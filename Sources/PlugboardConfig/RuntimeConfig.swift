@@ -127,6 +127,15 @@ public struct RuntimeConfig: Sendable, Equatable {
             /// How long a call to an in-process provider may run before its caller is answered with a timeout
             /// (sandboxed providers have their policy's `call_deadline_ms`).
             public var callDeadlineMilliseconds: Int
+            /// Open `subscriptions/listen` streams, in all and of one client.
+            public var maxSubscriptions = 1_024
+            public var maxSubscriptionsPerClient = 16
+            /// Tasks kept (running or holding an outcome), in all and of one team, and for how long.
+            public var maxTasks = 1_000
+            public var maxTasksPerTeam = 100
+            public var taskTTLSeconds = 300
+            /// A call from a client that declares the tasks extension becomes a task once it has run this long.
+            public var runAsTaskAfterMilliseconds = 500
 
             public init(maxRequestBytes: Int = 4 << 20, maxResponseBytes: Int = 16 << 20, maxJSONDepth: Int = 64, listPageSize: Int = 100,
                         callDeadlineMilliseconds: Int = 30_000) {

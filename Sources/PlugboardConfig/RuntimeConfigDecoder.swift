@@ -185,6 +185,12 @@ public struct RuntimeConfigDecoder: Sendable {
             if let v = limits.integer("max_json_depth", in: 8...1_000) { transports.limits.maxJSONDepth = v }
             if let v = limits.integer("list_page_size", in: 1...100_000) { transports.limits.listPageSize = v }
             if let v = limits.integer("call_deadline_ms", in: 1...86_400_000) { transports.limits.callDeadlineMilliseconds = v }
+            if let v = limits.integer("max_subscriptions", in: 0...1_000_000) { transports.limits.maxSubscriptions = v }
+            if let v = limits.integer("max_subscriptions_per_client", in: 0...1_000_000) { transports.limits.maxSubscriptionsPerClient = v }
+            if let v = limits.integer("max_tasks", in: 0...1_000_000) { transports.limits.maxTasks = v }
+            if let v = limits.integer("max_tasks_per_team", in: 0...1_000_000) { transports.limits.maxTasksPerTeam = v }
+            if let v = limits.integer("task_ttl_seconds", in: 1...604_800) { transports.limits.taskTTLSeconds = v }
+            if let v = limits.integer("run_as_task_after_ms", in: 0...86_400_000) { transports.limits.runAsTaskAfterMilliseconds = v }
             limits.finish()
         }
         return transports

@@ -25,7 +25,8 @@ public final class RoutingTableStore: Sendable {
 
     private let current: ManagedAtomic<Snapshot>
     private let writer: Mutex<Writer>
-    private let observers = Mutex<[UInt64: @Sendable (Set<ComponentKind>) -> Void]>([:])
+    /// Each observer with the surface it watches (nil: every surface, told the union of their changes).
+    private let observers = Mutex<[UInt64: (surface: String?, body: @Sendable (Set<ComponentKind>) -> Void)]>([:])
     private let nextObserver = ManagedAtomic<UInt64>(0)
     public let surfaces: [Surface]
     private let pageSize: Int
@@ -54,7 +55,7 @@ public final class RoutingTableStore: Sendable {
     /// Recompiles every surface, swaps the tables in, and notifies observers when some list changed.
     /// Replacements are serialized; readers keep using the old tables until the swap.
     public func replaceRoot(_ root: MountNode) {
-        let changed: Set<ComponentKind> = writer.withLock { state in
+        let changed: [String: Set<ComponentKind>] = writer.withLock { state in
             state.generation += 1
             state.root = root
             let generation = state.generation
@@ -62,32 +63,42 @@ public final class RoutingTableStore: Sendable {
                 RoutingTable.compile(root: root, surface: $0, pageSize: pageSize, generation: generation)
             }
             let old = current.exchange(Snapshot(tables), ordering: .acquiringAndReleasing)
-            return Self.changedKinds(old: old.ordered, new: tables)
+            return Self.changedKindsBySurface(old: old.ordered, new: tables)
         }
         guard !changed.isEmpty else { return }
-        let bodies = observers.withLock { Array($0.values) }
-        for body in bodies { body(changed) }
+        let union = changed.values.reduce(into: Set<ComponentKind>()) { $0.formUnion($1) }
+        for observer in observers.withLock({ Array($0.values) }) {
+            if let surface = observer.surface {
+                if let kinds = changed[surface] { observer.body(kinds) }
+            } else {
+                observer.body(union)
+            }
+        }
     }
 
     /// Calls `body` after each replacement that changed some list, with the kinds whose lists changed
     /// (`.tool`, `.resource`, `.resourceTemplate`, `.prompt`). Observation lasts until the token is cancelled
     /// or released.
     public func observe(_ body: @escaping @Sendable (Set<ComponentKind>) -> Void) -> ObservationToken {
+        observe(surface: nil, body)
+    }
+
+    /// `observe` for the clients of one surface: called only when that surface's lists changed, with its kinds.
+    public func observe(surface: String?, _ body: @escaping @Sendable (Set<ComponentKind>) -> Void) -> ObservationToken {
         let id = nextObserver.loadThenWrappingIncrement(ordering: .relaxed)
-        observers.withLock { $0[id] = body }
+        observers.withLock { $0[id] = (surface, body) }
         return ObservationToken { [weak self] in
             _ = self?.observers.withLock { $0.removeValue(forKey: id) }
         }
     }
 
-    /// A list changed when any surface renders it differently (entries, versions, pages).
-    static func changedKinds(old: [RoutingTable], new: [RoutingTable]) -> Set<ComponentKind> {
-        var changed = Set<ComponentKind>()
-        for kind in ComponentKind.allCases {
-            let k = RoutingTable.kindIndex(kind)
-            for (before, after) in zip(old, new) where before.pages[k] != after.pages[k] {
-                changed.insert(kind)
-            }
+    /// A surface's list changed when it renders differently (entries, versions, pages); surfaces with no change
+    /// are left out.
+    static func changedKindsBySurface(old: [RoutingTable], new: [RoutingTable]) -> [String: Set<ComponentKind>] {
+        var changed: [String: Set<ComponentKind>] = [:]
+        for (before, after) in zip(old, new) {
+            let kinds = ComponentKind.allCases.filter { before.pages[RoutingTable.kindIndex($0)] != after.pages[RoutingTable.kindIndex($0)] }
+            if !kinds.isEmpty { changed[after.surface.name] = Set(kinds) }
         }
         return changed
     }

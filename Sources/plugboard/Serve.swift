@@ -90,9 +90,14 @@ struct Serve: AsyncParsableCommand {
         logger.info("configuration: \(options.configName)")
         StandardError.write(StartupSummary(config: config, host: host, stdioSurface: stdio ? stdioSurface : nil,
                                            httpAddress: stdio ? nil : address).text)
-        let server = MCPServer(store: host.store, configuration: .init(limits: JSONParser.Limits(
-            maxDepth: maxDepth ?? config.transports.limits.maxJSONDepth,
-            maxBytes: maxMessageBytes ?? config.transports.limits.maxRequestBytes), observeCall: teams.callObserver))
+        let limits = config.transports.limits
+        let server = MCPServer(store: host.store, configuration: .init(
+            limits: JSONParser.Limits(maxDepth: maxDepth ?? limits.maxJSONDepth, maxBytes: maxMessageBytes ?? limits.maxRequestBytes),
+            observeCall: teams.callObserver,
+            subscriptionLimits: Subscriptions.Limits(total: limits.maxSubscriptions, perClient: limits.maxSubscriptionsPerClient),
+            taskLimits: TaskRegistry.Limits(total: limits.maxTasks, perOwner: limits.maxTasksPerTeam,
+                                            ttlMilliseconds: limits.taskTTLSeconds * 1_000,
+                                            runAsTaskAfterMilliseconds: limits.runAsTaskAfterMilliseconds)))
         if stdio {
             await StdioTransport.run(server: server, surface: stdioSurface, principal: access.stdioPrincipal, logger: logger)
         } else {

@@ -23,6 +23,8 @@ public struct RPCError: Error, Sendable, Hashable {
     public static let resourceNotFoundCode = -32002
     /// 2026-07-28: HTTP headers disagree with the body.
     public static let headerMismatchCode = -32020
+    /// 2026-07-28: the request needs a client capability (an extension) it did not declare.
+    public static let missingClientCapabilityCode = -32021
     /// 2026-07-28: the request's protocol version is not served here.
     public static let unsupportedProtocolVersionCode = -32022
 

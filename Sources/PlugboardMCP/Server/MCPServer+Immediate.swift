@@ -7,8 +7,9 @@ extension MCPServer {
         /// Answered: the reply to send (nil: nothing to send, e.g. a notification).
         case answered([UInt8]?)
         /// A call whose component must run elsewhere (a handler on a thread of its own, a sandboxed worker),
-        /// routed already: hand it to `start` or `respond`.
-        case deferred(RoutedCall)
+        /// routed already, or nil for a call that may become a task (it is routed where it runs): hand it to
+        /// `start` or `respond`.
+        case deferred(RoutedCall?)
     }
 
     /// Answers `message` now when nothing in it has to wait: every method but the calls, and calls to components
@@ -24,6 +25,8 @@ extension MCPServer {
             switch try firstStep(for: message, session: session) {
             case .answered(let result):
                 return .answered(WireMessages.result(id: id, result: result))
+            case .mayBecomeTask:
+                return .deferred(nil)
             case .invoke(let context):
                 let routed = try routeCall(message, session: session, context: context)
                 willRun(routed.call.route.provider.callTimeout)

@@ -13,11 +13,19 @@ public final class MCPServer: Sendable {
         /// Told of every tools/call, prompts/get and resources/read once it ends (the audit trail). Called on the
         /// request's task: keep it cheap (hand the record to a writer thread).
         public var observeCall: (@Sendable (CallRecord) -> Void)?
+        /// Bounds on `subscriptions/listen` streams.
+        public var subscriptionLimits: Subscriptions.Limits
+        /// Bounds on tasks: how many, and how long they are kept.
+        public var taskLimits: TaskRegistry.Limits
 
         public init(limits: JSONParser.Limits = JSONParser.Limits(maxDepth: 64, maxBytes: 4 << 20),
                     serverName: String = "plugboard", serverVersion: String = "0.1.0", instructions: String? = nil,
-                    observeCall: (@Sendable (CallRecord) -> Void)? = nil) {
+                    observeCall: (@Sendable (CallRecord) -> Void)? = nil,
+                    subscriptionLimits: Subscriptions.Limits = Subscriptions.Limits(),
+                    taskLimits: TaskRegistry.Limits = TaskRegistry.Limits()) {
             self.observeCall = observeCall
+            self.subscriptionLimits = subscriptionLimits
+            self.taskLimits = taskLimits
             self.limits = limits
             self.serverName = serverName
             self.serverVersion = serverVersion
@@ -28,11 +36,17 @@ public final class MCPServer: Sendable {
     public let store: RoutingTableStore
     public let configuration: Configuration
     let rendered: RenderedReplies
+    /// Open `subscriptions/listen` streams, whatever transport carries them.
+    public let subscriptions: Subscriptions
+    /// Tool calls running as tasks (the tasks extension).
+    public let tasks: TaskRegistry
 
     public init(store: RoutingTableStore, configuration: Configuration = Configuration()) {
         self.store = store
         self.configuration = configuration
         self.rendered = RenderedReplies(configuration)
+        self.subscriptions = Subscriptions(limits: configuration.subscriptionLimits, serverInfo: rendered.serverInfo)
+        self.tasks = TaskRegistry(limits: configuration.taskLimits)
     }
 
     /// Where a request's notifications (progress, log messages) go.
@@ -147,6 +161,7 @@ public final class MCPServer: Sendable {
         switch try firstStep(for: message, session: session) {
         case .answered(let result): return result
         case .invoke(let context): return try await invoke(message, session: session, context: context, notify: notify)
+        case .mayBecomeTask(let context): return try await callMayBecomeTask(message, session: session, context: context, notify: notify)
         }
     }
 
@@ -155,10 +170,13 @@ public final class MCPServer: Sendable {
     enum FirstStep {
         case answered([UInt8])
         case invoke(RequestContext)
+        /// A tools/call that becomes a task if it runs long (the client declares the tasks extension).
+        case mayBecomeTask(RequestContext)
     }
 
     func firstStep(for message: IncomingMessage, session: MCPSession) throws(RPCError) -> FirstStep {
-        let context = try RequestContext.read(try message.meta())
+        let meta = try message.meta()
+        let context = try RequestContext.read(meta)
         let stateless = context.isStateless
         switch message.method {
         case "initialize":
@@ -187,8 +205,16 @@ public final class MCPServer: Sendable {
         case "resources/list": return .answered(try list(.resource, "resources", message, session, stateless))
         case "resources/templates/list": return .answered(try list(.resourceTemplate, "resourceTemplates", message, session, stateless))
         case "prompts/list": return .answered(try list(.prompt, "prompts", message, session, stateless))
+        case "tools/call" where stateless && TaskProtocol.isDeclared(in: meta):
+            return .mayBecomeTask(context)
         case "tools/call", "prompts/get", "resources/read":
             return .invoke(context)
+        case _ where TaskProtocol.methods.contains(message.method):
+            return .answered(try answerTaskMethod(message, session: session, context: context))
+        case "subscriptions/listen":
+            // The transports open listen streams themselves; reaching here means the era is wrong.
+            throw .methodNotFound("subscriptions/listen (a 2026-07-28 request; handshake-era sessions get list_changed "
+                + "notifications on their session's stream)")
         default:
             throw .methodNotFound(message.method)
         }

@@ -9,11 +9,13 @@ struct RenderedReplies: Sendable {
     let emptyResult = Array("{}".utf8)
     let emptyStatelessResult = Array(#"{"resultType":"complete"}"#.utf8)
     let discoverResult: [UInt8]
+    let serverInfo: JSONValue
     private let initializeTail: [UInt8]
 
     init(_ configuration: MCPServer.Configuration) {
         let serverInfo: JSONValue = .object(["name": .string(configuration.serverName),
                                              "version": .string(configuration.serverVersion)])
+        self.serverInfo = serverInfo
         let listChanged: JSONValue = .object(["listChanged": .bool(true)])
         var capabilities: JSONObject = ["logging": .object([:]), "prompts": listChanged, "resources": listChanged,
                                         "tools": listChanged]
@@ -23,9 +25,8 @@ struct RenderedReplies: Sendable {
         bytes.removeFirst()  // spliced after "protocolVersion"
         initializeTail = bytes
 
-        capabilities["resources"] = .object([:])
-        capabilities["prompts"] = .object([:])
-        capabilities["tools"] = .object([:])
+        // 2026-07-28: list changes reach `subscriptions/listen` streams; long tool calls may run as tasks.
+        capabilities["extensions"] = .object([TaskProtocol.extensionKey: .object([:])])
         var discover: JSONObject = [
             "resultType": .string("complete"),
             "supportedVersions": .array(ProtocolVersions.stateless.map { .string($0) }),

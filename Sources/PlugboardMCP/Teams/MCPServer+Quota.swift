@@ -34,7 +34,8 @@ extension MCPServer {
             return .refused(reply: WireMessages.error(id: message.id, Self.requestTooLarge(team: gate.team, bytes: requestBytes, limit: maximum)),
                             retryAfter: nil)
         }
-        guard message.id != nil, Self.callMethods.contains(message.method) else { return .free }
+        // A call that may become a task takes its slot itself and keeps it until the call ends (MCPServer+Tasks.swift).
+        guard message.id != nil, Self.callMethods.contains(message.method), !TaskProtocol.mayRunAsTask(message) else { return .free }
         let refusal: QuotaGate.Refusal
         switch gate.admit(mayWait: limits.maxRateWait) {
         case .now: return .admitted(gate)

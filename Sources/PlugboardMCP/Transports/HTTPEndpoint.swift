@@ -17,7 +17,7 @@ struct HTTPEndpoint: Sendable {
 
     // MARK: POST
 
-    func post(_ request: Request) async -> Response {
+    func post(_ request: Request, client: ClientRequestContext) async -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
         let principal: Principal?
         switch authenticate(request) {  // HTTPEndpoint+Teams.swift
@@ -42,14 +42,15 @@ struct HTTPEndpoint: Sendable {
         do { meta = try message.meta() } catch { return Self.error(.badRequest, message.id, error) }
 
         if let version = meta?[ProtocolVersions.protocolVersionKey] {
-            return await stateless(message, meta: meta!, version: version, request: request, principal: principal, size: bytes.count)
+            return await stateless(message, meta: meta!, version: version, request: request, principal: principal, size: bytes.count,
+                                   client: client.client(principal: principal))
         }
         return await handshake(message, request: request, principal: principal, size: bytes.count)
     }
 
     /// 2026-07-28: no session; the headers must repeat what the body says.
     private func stateless(_ message: IncomingMessage, meta: JSONObject, version: JSONValue, request: Request,
-                           principal: Principal?, size: Int) async -> Response {
+                           principal: Principal?, size: Int, client: String) async -> Response {
         let headers = request.headers
         if headers[values: Self.versionHeader].count != 1 || headers[Self.versionHeader] != version.stringValue {
             return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
@@ -72,6 +73,9 @@ struct HTTPEndpoint: Sendable {
         let context: RequestContext
         do { context = try RequestContext.read(meta) } catch { return Self.error(.badRequest, message.id, error) }
         guard message.kind == .request(id: message.id ?? []) else { return Response(status: .accepted) }
+        if message.method == "subscriptions/listen" {  // HTTPEndpoint+Listen.swift
+            return listen(message, meta: meta, principal: principal, request: request, client: client)
+        }
         let session = MCPSession(surface: surface, principal: principal)
         return await answer(message, session: session, streaming: context.progressToken != nil || context.logLevel != nil,
                             request: request, extraHeaders: [:], size: size)

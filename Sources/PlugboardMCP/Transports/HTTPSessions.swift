@@ -51,10 +51,12 @@ final class HTTPSessions: Service, Sendable {
     private let sessions = Mutex<[String: HTTPSession]>([:])
     let idleTimeout: Duration
     let maxSessions: Int
+    private let onShutdown: @Sendable () -> Void
 
-    init(idleTimeout: Duration, maxSessions: Int = 10_000) {
+    init(idleTimeout: Duration, maxSessions: Int = 10_000, onShutdown: @escaping @Sendable () -> Void = {}) {
         self.idleTimeout = idleTimeout
         self.maxSessions = maxSessions
+        self.onShutdown = onShutdown
     }
 
     func create(surface: String, principal: Principal? = nil) -> HTTPSession? {
@@ -116,5 +118,6 @@ final class HTTPSessions: Service, Sendable {
         }
         // Shutting down: end every GET stream so the server can drain; requests in flight finish.
         for session in sessions.withLock({ Array($0.values) }) { session.endStream() }
+        onShutdown()
     }
 }

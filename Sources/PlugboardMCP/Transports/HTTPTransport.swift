@@ -31,16 +31,19 @@ public struct HTTPTransport: Sendable {
         self.host = host
         self.port = port
         self.logger = logger
-        self.sessions = HTTPSessions(idleTimeout: sessionIdleTimeout)
+        // On shutdown the session service ends the GET streams and the listen streams (with their results).
+        self.sessions = HTTPSessions(idleTimeout: sessionIdleTimeout, onShutdown: { [subscriptions = server.subscriptions] in
+            subscriptions.endAll()
+        })
         self.keepAliveInterval = keepAliveInterval
     }
 
     /// Serves until SIGINT or SIGTERM, then stops accepting, ends the GET streams and finishes requests in flight.
     public func run() async throws {
-        let router = Router()
+        let router = Router(context: ClientRequestContext.self)
         for surface in server.store.surfaces {
             let endpoint = HTTPEndpoint(transport: self, surface: surface.name)
-            router.post(RouterPath(surface.path)) { request, _ in await endpoint.post(request) }
+            router.post(RouterPath(surface.path)) { request, context in await endpoint.post(request, client: context) }
             router.get(RouterPath(surface.path)) { request, _ in endpoint.get(request) }
             router.delete(RouterPath(surface.path)) { request, _ in endpoint.delete(request) }
         }

@@ -12,6 +12,8 @@ final class StdioRequests: @unchecked Sendable {
     private let inFlight: DispatchGroup
     private let logger: Logger
     private let isDraining: () -> Bool
+    /// Open `subscriptions/listen` streams of this client.
+    let listeners: StdioListeners
     private var watchdog: ReadingWatchdog!
     /// The reading thread's call; replaced (by the watchdog, before the new reading thread starts) when taken over.
     private var call: InlineCall!
@@ -25,6 +27,7 @@ final class StdioRequests: @unchecked Sendable {
         self.inFlight = inFlight
         self.logger = logger
         self.isDraining = isDraining
+        self.listeners = StdioListeners(server: server, session: session, writer: writer)
         call = newCall()
         watchdog = ReadingWatchdog { [weak self] takenOver in
             guard let self else { return }
@@ -77,6 +80,11 @@ final class StdioRequests: @unchecked Sendable {
     }
 
     private func answer(_ message: IncomingMessage, size: Int) -> StdioReadLoop.Handled {
+        if message.method == "subscriptions/listen", let id = message.id, let meta = try? message.meta(),
+           (try? RequestContext.read(meta))?.isStateless == true {
+            if let refusal = listeners.listen(message, id: id, meta: meta) { return .reply(refusal) }
+            return .done
+        }
         inFlight.enter()
         // A team principal's quotas apply on stdio too (refusals are plain replies here; a call may wait its turn).
         let admission = server.admit(message, session: session, requestBytes: size)

@@ -30,10 +30,12 @@ public enum StdioTransport {
         defer { observation.cancel() }
 
         let draining = DrainLatch()
+        let listening = Mutex<StdioListeners?>(nil)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             // End of input or a signal: answer what is running, but never hang on a stuck call.
             let finish = {
                 guard draining.finishOnce() else { return }
+                listening.withLock { $0 }?.endAll()  // listen streams end with their results; they are not in flight
                 if inFlight.wait(timeout: .now() + endOfInputGrace) == .timedOut {
                     logger.warning("requests still running after \(endOfInputGrace)s; cancelling them")
                     session.cancelAll()
@@ -56,6 +58,7 @@ public enum StdioTransport {
             var loop: StdioReadLoop!
             let requests = StdioRequests(server: server, session: session, writer: writer, inFlight: inFlight, logger: logger,
                                          isDraining: { draining.isDraining }, readOn: { loop.startThread() })
+            listening.withLock { $0 = requests.listeners }
             loop = StdioReadLoop(
                 fd: input, maxLine: server.configuration.limits.maxBytes, handle: requests.handle,
                 flush: { writer.writeLines($0) },
