@@ -49,6 +49,8 @@ final class ChildProcess: @unchecked Sendable {  // the Process is only touched 
 
     var isRunning: Bool { lock.withLock { process.isRunning } }
 
+    var pid: Int32 { process.processIdentifier }
+
     var stderrText: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
     /// Waits for the child to exit by itself; past the deadline it is killed and this throws with its stderr.

@@ -13,11 +13,11 @@ enum InteropEnvironment {
 
     static let scriptsDirectory = packageRoot.appendingPathComponent("Tests/Interop")
 
-    /// The venv's interpreter; missing means the machine was never bootstrapped, which is a failure, not a skip.
-    static func python() throws -> URL {
-        let python = packageRoot.appendingPathComponent(".venv/bin/python")
+    /// A venv's interpreter; missing means the machine was never bootstrapped, which is a failure, not a skip.
+    static func python(venv: String = ".venv") throws -> URL {
+        let python = packageRoot.appendingPathComponent("\(venv)/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
-            throw Missing(description: "no Python venv at \(packageRoot.path)/.venv: run scripts/bootstrap")
+            throw Missing(description: "no Python venv at \(packageRoot.path)/\(venv): run scripts/bootstrap")
         }
         return python
     }

@@ -5,10 +5,11 @@ final class PlugboardServer: Sendable {
     let port: Int
     private let child: ChildProcess
 
-    static func startHTTP() async throws -> PlugboardServer {
+    /// `plugboard serve --http` on a free port, with `arguments` after (a `--config` among them, say).
+    static func startHTTP(_ arguments: [String] = []) async throws -> PlugboardServer {
         let port = try LoopbackPort.free()
         let child = try ChildProcess(
-            try InteropEnvironment.plugboard(), ["serve", "--http", "127.0.0.1:\(port)"],
+            try InteropEnvironment.plugboard(), ["serve", "--http", "127.0.0.1:\(port)"] + arguments,
             directory: InteropEnvironment.packageRoot)
         let deadline = ContinuousClock.now + .seconds(30)
         while !LoopbackPort.accepts(port) {
@@ -35,6 +36,11 @@ final class PlugboardServer: Sendable {
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     var stderrText: String { child.stderrText }
+
+    var pid: Int32 { child.pid }
+
+    /// Waits for the server to exit by itself (after a SIGTERM, say); its exit status.
+    func exitStatus(within seconds: Double) async throws -> Int32 { try await child.finish(within: seconds).status }
 
     func stop() { child.stop() }
 }

@@ -3,19 +3,34 @@ import Testing
 import PlugboardJSON
 
 /// One Python client over one transport, run against a fresh `plugboard` (a new stdio child or a new HTTP server),
-/// returning the JSON document the script printed (see Tests/Interop/scenario.py).
+/// returning the JSON document the script printed (Tests/Interop/scenario.py for the MCP clients,
+/// Tests/Interop/framework_scenario.py for the agent frameworks built on them).
 struct PythonClientRun: Sendable, Hashable, CustomTestStringConvertible {
     enum Client: String, Sendable, CaseIterable {
         case mcp = "mcp"
         case fastmcpAuto = "fastmcp-auto"
         case fastmcpLegacy = "fastmcp-legacy"
+        case langchain = "langchain-mcp-adapters"
+        case pydanticAI = "pydantic-ai"
+
+        /// The MCP clients run the full scenario; the agent frameworks hand applications answers rather than wire
+        /// results and mostly cannot send `_meta`, so they run the framework scenario.
+        static let protocolClients: [Client] = [.mcp, .fastmcpAuto, .fastmcpLegacy]
+        static let frameworks: [Client] = [.langchain, .pydanticAI]
 
         var scriptArguments: [String] {
             switch self {
             case .mcp: ["mcp_client.py"]
             case .fastmcpAuto: ["fastmcp_client.py", "--mode", "auto"]
             case .fastmcpLegacy: ["fastmcp_client.py", "--mode", "legacy"]
+            case .langchain: ["langchain_client.py"]
+            case .pydanticAI: ["pydantic_ai_client.py"]
             }
+        }
+
+        /// langchain-mcp-adapters needs mcp 1.x, so scripts/bootstrap gives it a venv of its own inside .venv.
+        var venv: String {
+            self == .langchain ? ".venv/langchain" : ".venv"
         }
     }
 
@@ -26,15 +41,19 @@ struct PythonClientRun: Sendable, Hashable, CustomTestStringConvertible {
     let client: Client
     let transport: Transport
 
-    static let all: [PythonClientRun] = Transport.allCases.flatMap { transport in
-        Client.allCases.map { PythonClientRun(client: $0, transport: transport) }
+    /// The MCP clients over both transports.
+    static let all: [PythonClientRun] = runs(of: Client.protocolClients)
+    /// The agent frameworks over both transports.
+    static let frameworks: [PythonClientRun] = runs(of: Client.frameworks)
+
+    static func runs(of clients: [Client]) -> [PythonClientRun] {
+        Transport.allCases.flatMap { transport in clients.map { PythonClientRun(client: $0, transport: transport) } }
     }
 
     var testDescription: String { "\(client.rawValue) over \(transport.rawValue)" }
 
     /// Runs the script; a crash or a non-JSON output fails with the script's stderr (and the server's for HTTP).
     func observe() async throws -> JSONValue {
-        let python = try InteropEnvironment.python()
         let plugboard = try InteropEnvironment.plugboard()
         var server: PlugboardServer?
         defer { server?.stop() }
@@ -48,23 +67,7 @@ struct PythonClientRun: Sendable, Hashable, CustomTestStringConvertible {
             arguments += ["--surface-url", "v1=\(http.url("/v1/mcp"))", "--surface-url", "v2=\(http.url("/v2/mcp"))",
                           "--http", http.url("/mcp")]
         }
-        let child = try ChildProcess(python, arguments, directory: InteropEnvironment.scriptsDirectory)
-        let output = try await child.finish(within: 120)
-        let serverLog = server.map { "\nplugboard's stderr:\n\($0.stderrText)" } ?? ""
-        guard output.status == 0 else {
-            throw ChildProcess.Failure(description: """
-                \(testDescription): `\(child.commandLine)` exited with status \(output.status):
-                \(output.stderr)\(serverLog)
-                """)
-        }
-        do {
-            return try JSONParser.parse(output.stdout)
-        } catch {
-            throw ChildProcess.Failure(description: """
-                \(testDescription): the script's output is not one JSON document (\(error)):
-                \(output.stdout.prefix(2000))
-                """)
-        }
+        return try await PythonScript.observe(arguments, venv: client.venv, server: server, what: testDescription)
     }
 }
 

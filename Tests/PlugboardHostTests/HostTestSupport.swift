@@ -15,21 +15,12 @@ enum HostFixtures {
 
     static func temporaryDirectory(_ label: String) -> String { BuildProducts.temporaryDirectory(label) }
 
-    /// Builds Tests/Fixtures/dropin.c with its `ping` tool at `version`, into `directory`, and returns the path.
     static func dropin(version: String, into directory: String) async throws -> String {
-        let output = directory + "/dropin-\(version).so"
-        let build = try await CommandRun.run("/usr/bin/env", [
-            "cc", "-shared", "-fPIC", "-I", repository + "/PluginSDK/include",
-            "-DDROPIN_VERSION=\"\(version)\"", repository + "/Tests/Fixtures/dropin.c", "-o", output])
-        guard build.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: build.stderr]) }
-        return output
+        try await FixtureBuilds.dropin(version: version, into: directory)
     }
 
-    /// Puts `source` at `directory/name` the way deployment tools do: write a temporary file, then rename it.
     static func install(_ source: String, as name: String, in directory: String) throws {
-        let temporary = directory + "/.\(name).\(UUID().uuidString).tmp"
-        try FileManager.default.copyItem(atPath: source, toPath: temporary)
-        guard rename(temporary, directory + "/" + name) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try FixtureBuilds.install(source, as: name, in: directory)
     }
 
     static func factory() -> LoaderProviderFactory {
