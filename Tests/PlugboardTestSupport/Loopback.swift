@@ -120,6 +120,15 @@ public final class HTTPReplyReader {
         return body
     }
 
+    /// The next chunk of a chunked body as it arrives (an SSE stream's events); nil once the body has ended, the
+    /// connection closed or the socket's read timeout passed.
+    public func readChunk() -> [UInt8]? {
+        guard let sizeLine = readLine(), let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16), size > 0,
+              let chunk = readBytes(size) else { return nil }
+        _ = readLine()
+        return chunk
+    }
+
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
