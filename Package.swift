@@ -9,21 +9,21 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "PlugboardCore", targets: ["PlugboardCore"]),
-        // --- MCP server (issue 4) ---
+        // --- MCP server ---
         .executable(name: "plugboard", targets: ["plugboard"]),
         .library(name: "PlugboardMCP", targets: ["PlugboardMCP"]),  // for Benchmarks/RequestPath
         // --- end MCP server ---
     ] + sdkProducts + sandboxProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
-        // --- MCP server (issue 4) ---
+        // --- MCP server ---
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // --- end MCP server ---
-        // --- interop tests (issue 4 item 7): the official Swift SDK client, test-only ---
+        // --- interop tests: the official Swift SDK client, test-only ---
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),  // the SDK's stdio file descriptors
         // --- end interop tests ---
@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["PlugboardJSON", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: strict),
 
-        // --- config (issue 5): runtime.json decoding and validation ---
+        // --- config: runtime.json decoding and validation ---
         .target(name: "PlugboardConfig", dependencies: ["PlugboardCore", "PlugboardJSON"], swiftSettings: strict),
         .testTarget(name: "PlugboardConfigTests", dependencies: ["PlugboardConfig"], swiftSettings: strict),
         // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
@@ -50,7 +50,7 @@ let package = Package(
         // The plugboard command line, run as a real process.
         .testTarget(name: "PlugboardCLITests", dependencies: ["PlugboardTestSupport", "PlugboardJSON"], swiftSettings: strict),
         // --- end config ---
-        // --- MCP server (issue 4) ---
+        // --- MCP server ---
         // JSON-RPC 2.0 and MCP in both protocol eras, sessions, method handlers, stdio and Streamable HTTP.
         .target(
             name: "PlugboardMCP",
@@ -67,7 +67,7 @@ let package = Package(
             name: "plugboard",
             dependencies: [
                 "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost",
-                "PlugboardSandbox",  // teams (issue 8): team providers run in sandboxed workers
+                "PlugboardSandbox",  // teams: team providers run in sandboxed workers
                 .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +83,7 @@ let package = Package(
             exclude: ["PORTED.md"],  // the list of FastMCP behaviours ported, not a resource
             swiftSettings: strict),
 
-        // --- interop tests (issue 4 item 7) ---
+        // --- interop tests ---
         // Drives the real `plugboard` executable with clients nobody here wrote: the Python `mcp` and `fastmcp`
         // clients (scripts in Tests/Interop, run from <package root>/.venv made by scripts/bootstrap) and the
         // official Swift SDK client.
@@ -99,7 +99,7 @@ let package = Package(
     ] + sdkTargets + sandboxTargets + teamsTargets
 )
 
-// MARK: - PluginSDK, native loader and bundled providers (issue 3, branch `sdk`)
+// MARK: - PluginSDK, native loader and bundled providers
 
 /// The bundled providers: each a shared library `lib<name>.so` in the build products directory.
 var bundledProviders: [String] { ["calculator", "notes", "greeter"] }
@@ -124,7 +124,7 @@ var sdkTargets: [Target] { [
     .testTarget(name: "PlugboardLoaderTests", dependencies: ["PlugboardLoader"], swiftSettings: strict),
 ] }
 
-// MARK: - Sandboxed providers in worker processes (issue 7, branch `sandbox`)
+// MARK: - Sandboxed providers in worker processes
 
 var sandboxProducts: [Product] { [
     .library(name: "PlugboardSandbox", targets: ["PlugboardSandbox"]),
@@ -147,7 +147,7 @@ var sandboxTargets: [Target] { [
                       swiftSettings: strict),
 ] }
 
-// MARK: - Multi-team hosting (issue 8, branch `teams`)
+// MARK: - Multi-team hosting
 
 var teamsTargets: [Target] { [
     // Tokens, visibility, quotas and the audit trail, against the real `plugboard serve --http` with sandboxed teams.

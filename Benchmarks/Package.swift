@@ -37,7 +37,7 @@ let package = Package(
     ]
 )
 
-// MARK: - Typed plugin calls through libffi vs a direct C call (issue 3, branch `sdk`)
+// MARK: - Typed plugin calls through libffi vs a direct C call
 // `swift build -c release --product calculator` at the repository root, then here:
 // `swift run -c release FFIOverhead ../.build/release/libcalculator.so`
 package.targets += [
@@ -51,7 +51,7 @@ package.targets += [
     ),
 ]
 
-// MARK: - One stdio request's CPU inside the server, without the pipes (issue 6)
+// MARK: - One stdio request's CPU inside the server, without the pipes
 // `swift build -c release --product calculator` at the repository root, then here:
 // `swift run -c release RequestPath ../.build/release/libcalculator.so`
 package.targets += [

@@ -38,14 +38,14 @@ public protocol ProviderFactory: Sendable {
     func instantiate(
         _ plugin: PluginIdentity, config: RawJSON, isolation: RuntimeConfig.Isolation
     ) throws(ProviderLoadFailure) -> any Provider
-    /// Teams (issue 8): instantiates for a placement; the default ignores it (see below).
+    /// Teams: instantiates for a placement; the default ignores it (see below).
     func instantiate(
         _ plugin: PluginIdentity, config: RawJSON, isolation: RuntimeConfig.Isolation, placement: InstancePlacement
     ) throws(ProviderLoadFailure) -> any Provider
     func released(_ provider: any Provider, plugin: PluginIdentity, placement: InstancePlacement)
 }
 
-// MARK: - Teams (issue 8)
+// MARK: - Teams
 
 /// Where an instance is placed: for a team's mount, the team (whose sandbox applies) — never shared with another
 /// team; nil for the operator's own mounts.

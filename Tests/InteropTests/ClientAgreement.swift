@@ -1,6 +1,6 @@
 import PlugboardJSON
 
-/// The part of an observation every client must see identically (issue 4: "the three clients agree on what they
+/// The part of an observation every client must see identically ("the three clients agree on what they
 /// see"): listings, results, errors (code and message), reads, prompts, progress and cancellation outcomes.
 /// Left out: which client and era it was, and timings.
 enum ClientAgreement {

@@ -6,7 +6,7 @@ extension InteropSuite {
     /// and Streamable HTTP: what an application built on them gets, every version of every versioned component.
     @Suite("Agent-framework clients")
     struct FrameworkClients {
-        @Test("pins every version and observes what the issue and SEMANTICS.md promise",
+        @Test("pins every version and observes what SEMANTICS.md and the bundled providers promise",
               arguments: PythonClientRun.frameworks)
         func observesThePromisedBehaviour(run: PythonClientRun) async throws {
             let observation = try await ObservationStore.shared.observation(run)

@@ -3,7 +3,7 @@ import PlugboardJSON
 import Testing
 
 /// What an agent framework's MCP client must observe from `plugboard serve` (Tests/Interop/framework_scenario.py):
-/// the same rules as IssueExpectations, applied to what such a framework gives an application — a tool's answer
+/// the same rules as ScenarioExpectations, applied to what such a framework gives an application — a tool's answer
 /// (structured content, else text) instead of the wire result — and limited to what its API reaches.
 enum FrameworkExpectations {
     static func check(_ o: JSONValue, _ run: PythonClientRun) {
@@ -17,7 +17,7 @@ enum FrameworkExpectations {
 
     /// langchain-mcp-adapters runs on mcp 1.x, whose newest protocol is the handshake era's 2025-11-25.
     /// pydantic-ai builds a fastmcp Client in its default mode, auto, which Plugboard (a modern peer) must answer
-    /// in 2026-07-28 (issue 4 item 2, as IssueExpectations.checkEra for fastmcp "auto").
+    /// in 2026-07-28 (as ScenarioExpectations.checkEra for fastmcp "auto").
     static func checkEra(_ o: JSONValue, _ run: PythonClientRun) {
         let expected = run.client == .pydanticAI ? "2026-07-28" : "2025-11-25"
         #expect(o["protocolVersion"]?.stringValue == expected, "negotiated protocol version")
@@ -26,12 +26,12 @@ enum FrameworkExpectations {
     /// SEMANTICS.md "Listing", as far as the framework's tool objects keep it: names, `_meta.fastmcp` version keys
     /// and the highest version's input schema (langchain's tools do not keep the output schema).
     static func checkListing(_ o: JSONValue) {
-        #expect(Set(o["tools"]?.objectValue?.keys ?? []) == IssueExpectations.tools)
-        for identity in IssueExpectations.versionedTools {
+        #expect(Set(o["tools"]?.objectValue?.keys ?? []) == ScenarioExpectations.tools)
+        for identity in ScenarioExpectations.versionedTools {
             #expect(o["tools", identity, "version"]?.stringValue == "2.0", "\(identity): the highest version is listed")
             #expect(o["tools", identity, "versions"]?.strings == ["2.0", "1.0"], "\(identity): versions, highest first")
         }
-        for identity in IssueExpectations.tools.subtracting(IssueExpectations.versionedTools) {
+        for identity in ScenarioExpectations.tools.subtracting(ScenarioExpectations.versionedTools) {
             #expect(o["tools", identity, "version"]?.isNull != false, "\(identity) is unversioned: no version key")
         }
         #expect(Set(o["tools", "math_calculate", "properties"]?.strings ?? []) == ["a", "b", "op", "precision"])
@@ -62,17 +62,17 @@ enum FrameworkExpectations {
         #expect(pinned1?.stringValue != nil, "greet 1.0 declares no output schema: its answer is text")
     }
 
-    /// Issue 3: division by zero is a tool error. SEMANTICS.md: a version nobody has is -32602 naming the
+    /// Division by zero is a tool error. SEMANTICS.md: a version nobody has is -32602 naming the
     /// component, the version asked for and the available ones, for tools, prompts and templates alike.
     static func checkErrors(_ o: JSONValue) {
         let errors = o["errors"]
         #expect(errors?["divisionByZero", "isError"]?.boolValue == true, "division by zero: \(errors?["divisionByZero"]?.text ?? "nil")")
-        IssueExpectations.expectVersionError(errors?["missingToolVersion"], naming: "math_calculate")
-        IssueExpectations.expectVersionError(errors?["missingPromptVersion"], naming: "notes_summarize")
-        IssueExpectations.expectVersionError(o["reads", "noteMissingVersion"], naming: nil)
+        ScenarioExpectations.expectVersionError(errors?["missingToolVersion"], naming: "math_calculate")
+        ScenarioExpectations.expectVersionError(errors?["missingPromptVersion"], naming: "notes_summarize")
+        ScenarioExpectations.expectVersionError(o["reads", "noteMissingVersion"], naming: nil)
     }
 
-    /// Issue 3 notes: the template at 1.0 is plain text, at 2.0 (and unpinned) JSON with title, body and tags.
+    /// Notes: the template at 1.0 is plain text, at 2.0 (and unpinned) JSON with title, body and tags.
     static func checkReads(_ o: JSONValue) {
         let reads = o["reads"]
         #expect(reads?["addNote", "isError"]?.boolValue == false, "add_note: \(reads?["addNote"]?.text ?? "nil")")

@@ -5,10 +5,10 @@ extension InteropSuite {
     /// The Python `mcp` and `fastmcp` clients against the real `plugboard`, over stdio and Streamable HTTP.
     @Suite("Python clients")
     struct PythonClients {
-        @Test("observes what the issue and SEMANTICS.md promise", arguments: PythonClientRun.all)
+        @Test("observes what SEMANTICS.md and the bundled providers promise", arguments: PythonClientRun.all)
         func observesThePromisedBehaviour(run: PythonClientRun) async throws {
             let observation = try await ObservationStore.shared.observation(run)
-            IssueExpectations.check(observation, run)
+            ScenarioExpectations.check(observation, run)
         }
 
         @Test("every client and transport sees the same thing")

@@ -30,10 +30,10 @@ extension InteropSuite {
             await client.disconnect()
         }
 
-        /// The same expectations as the Python clients' (IssueExpectations), through the Swift SDK's types.
+        /// The same expectations as the Python clients' (ScenarioExpectations), through the Swift SDK's types.
         static func exercise(_ client: Client, serverLog: () -> String) async throws {
             let tools = try await client.listTools().tools
-            #expect(Set(tools.map(\.name)) == IssueExpectations.tools, "server log:\n\(serverLog())")
+            #expect(Set(tools.map(\.name)) == ScenarioExpectations.tools, "server log:\n\(serverLog())")
             let calculate = tools.first { $0.name == "math_calculate" }
             let fastmcp = calculate?._meta?["fastmcp"]?.objectValue
             #expect(fastmcp?["version"]?.stringValue == "2.0")
@@ -64,7 +64,7 @@ extension InteropSuite {
                 _ = try await client.callTool(name: "math_calculate", arguments: third, meta: pin("9.9"))
                 Issue.record("a call pinned to a missing version must fail")
             } catch let error as MCPError {
-                #expect(error.code == IssueExpectations.invalidParams)
+                #expect(error.code == ScenarioExpectations.invalidParams)
                 for needle in ["math_calculate", "9.9", "1.0", "2.0"] {
                     #expect("\(error)".contains(needle), "the error names \(needle): \(error)")
                 }

@@ -4,8 +4,8 @@ import Synchronization
 import Testing
 
 extension InteropSuite.SwiftSDKClient {
-    /// Issue 4 item 3 through the Swift SDK: a request with a progressToken receives `notifications/progress`, and
-    /// the SDK's `cancelRequest` (`notifications/cancelled`) stops reindex early. reindex is not REENTRANT (issue 3:
+    /// Progress and cancellation through the Swift SDK: a request with a progressToken receives `notifications/progress`, and
+    /// the SDK's `cancelRequest` (`notifications/cancelled`) stops reindex early. reindex is not REENTRANT (
     /// calls to it are serialized), so a second reindex right after a cancel takes one run's time only if the
     /// first really stopped.
     @Test("over stdio: progress and cancellation")

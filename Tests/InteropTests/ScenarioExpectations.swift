@@ -2,10 +2,10 @@ import Foundation
 import PlugboardJSON
 import Testing
 
-/// What a client must observe from `plugboard serve`, derived from issues 3 and 4 and SEMANTICS.md (never copied
+/// What a client must observe from `plugboard serve`, derived from the bundled providers and SEMANTICS.md (never copied
 /// from an output). Each check names the rule it comes from.
-enum IssueExpectations {
-    // Issue 3 (bundled providers) mounted as math / notes / hello; exposed names per SEMANTICS.md "Mounting".
+enum ScenarioExpectations {
+    // The bundled providers mounted as math / notes / hello; exposed names per SEMANTICS.md "Mounting".
     static let tools: Set = ["math_calculate", "math_add", "notes_add_note", "notes_reindex", "hello_greet"]
     static let prompts: Set = ["notes_summarize"]
     static let resources: Set = ["notes://notes/index"]
@@ -26,7 +26,7 @@ enum IssueExpectations {
         if run.transport == .http { checkSurfaces(o) }
     }
 
-    /// Issue 4 item 2 and 7: the handshake era for `mcp` and fastmcp "legacy", 2026-07-28 for fastmcp "auto" (it
+    /// The handshake era for `mcp` and fastmcp "legacy", 2026-07-28 for fastmcp "auto" (it
     /// falls back to the handshake only when the server is not a modern peer, which Plugboard must be).
     static func checkEra(_ o: JSONValue, _ run: PythonClientRun) {
         let expected = run.client == .fastmcpAuto ? "2026-07-28" : "2025-11-25"
@@ -57,7 +57,7 @@ enum IssueExpectations {
                 #expect(entry["tags"]?.strings != nil, "\(kind) \(identity): _meta.fastmcp.tags is a list")
             }
         }
-        // Issue 3: calculate 2.0 adds `precision` to 1.0's a, b, op; the listing shows 2.0's schema.
+        // calculate 2.0 adds `precision` to 1.0's a, b, op; the listing shows 2.0's schema.
         #expect(Set(o["calculateProperties"]?.strings ?? []) == ["a", "b", "op", "precision"])
         // SEMANTICS.md "Listing": calculate and greet 1.0 declare no output schema, so their listing declares none
         // (a client would check a pinned 1.0 result against 2.0's); add is one version with a schema of its own.
@@ -106,7 +106,7 @@ enum IssueExpectations {
         }
     }
 
-    /// Issue 3: division by zero is a tool error (`isError`). SEMANTICS.md: a missing version is -32602 naming the
+    /// Division by zero is a tool error (`isError`). SEMANTICS.md: a missing version is -32602 naming the
     /// component, the version asked for and the available ones; a non-string version is -32602. MCP: an unknown
     /// tool is a protocol error.
     static func checkErrors(_ o: JSONValue) {
@@ -132,7 +132,7 @@ enum IssueExpectations {
         }
     }
 
-    /// Issue 3 notes: the index resource; the template at 1.0 is plain text, at 2.0 JSON with title, body, tags;
+    /// Notes: the index resource; the template at 1.0 is plain text, at 2.0 JSON with title, body, tags;
     /// unpinned reads 2.0.
     static func checkReads(_ o: JSONValue) {
         let reads = o["reads"]
@@ -173,7 +173,7 @@ enum IssueExpectations {
         #expect(promptText(o["promptGets", "summarizePinned2"]) == latest, "summarize pinned to 2.0 is the default 2.0")
     }
 
-    /// Issue 4 item 3: progress notifications for a request with a progressToken; `notifications/cancelled` stops
+    /// Progress notifications for a request with a progressToken; `notifications/cancelled` stops
     /// reindex early, and the session goes on.
     static func checkProgressAndCancel(_ o: JSONValue) {
         let events = o["progress", "events"]?.arrayValue ?? []
@@ -188,7 +188,7 @@ enum IssueExpectations {
         #expect((cancel?["secondsToSettle"]?.doubleValue ?? 99) < 1, "the client lets go of a cancelled call at once")
         expectNumber(cancel?["callAfterCancel"], 5, "the session answers after a cancel")
         #expect(cancel?["reindexAfterCancel", "isError"]?.boolValue == false, "reindex runs again after a cancel")
-        // reindex is not REENTRANT, so calls to it are serialized (issue 3): had the cancelled one run on to its end,
+        // reindex is not REENTRANT, so calls to it are serialized: had the cancelled one run on to its end,
         // the second would wait ~0.9 s for it. The yardstick is the slower of two uncancelled runs, one before and
         // one right after, so a change in the machine's load between them does not count as a wait; and a slow
         // rerun is tried once more (scenario.py `cancel_run`), since a call that ran on would slow every attempt.
