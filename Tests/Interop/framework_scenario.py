@@ -75,7 +75,7 @@ async def observe(adapter: FrameworkAdapter) -> dict[str, Any]:
         "notePinned2": await attempt(adapter.read(note_uri, version="2.0")),
         "noteMissingVersion": await attempt(adapter.read(note_uri, version=MISSING_VERSION)),
     }
-    # Frameworks without a prompt listing get the argument the issue names (`id`), as scenario.py does.
+    # Frameworks without a prompt listing get the argument the bundled prompt declares (`id`), as scenario.py does.
     summarize_args = scenario.prompt_arguments(None, note_id)
     errors["missingPromptVersion"] = await attempt(adapter.prompt(SUMMARIZE, summarize_args, version=MISSING_VERSION))
     prompts = {
