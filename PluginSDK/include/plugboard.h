@@ -1,5 +1,5 @@
 /*
- * plugboard.h — the Plugboard provider ABI, version 1.0.
+ * plugboard.h — the Plugboard provider ABI, version 1.2.
  *
  * A provider is a shared library that exports ONE function symbol:
  *
@@ -59,7 +59,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 1
+#define PB_ABI_MINOR 2
 
 /* "PLUGBRD1" — the first field of the entry struct; anything else is not a Plugboard entry. */
 #define PB_MAGIC 0x3144524247554C50ULL
@@ -177,9 +177,14 @@ typedef struct pb_component {
     uint32_t flags;              /* PB_FLAG_* */
     pb_handler handler;          /* required */
     void *user_data;             /* handed back in pb_request.user_data */
+    /* Since 1.2: a JSON array of MCP Icon objects, listed as the component's `icons`, e.g.
+     * [{"src":"https://example.com/calc.png","mimeType":"image/png","sizes":["48x48"],"theme":"light"}].
+     * `src` (an https:, http: or data: URI) is required; mimeType, sizes (strings "WxH" or "any") and theme ("light" or
+     * "dark") are optional. A 1.1 host ignores the field. */
+    const char *icons;
 } pb_component;
 
-#define PB_COMPONENT_INIT { sizeof(pb_component), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
+#define PB_COMPONENT_INIT { sizeof(pb_component), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
 
 /* A plain C function, called through libffi. */
 typedef void (*pb_function)(void);

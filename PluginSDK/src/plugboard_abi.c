@@ -9,4 +9,6 @@ _Static_assert(offsetof(pb_host, struct_size) == 0, "size-prefixed");
 _Static_assert(offsetof(pb_request, struct_size) == 0, "size-prefixed");
 _Static_assert(offsetof(pb_registrar, struct_size) == 0, "size-prefixed");
 _Static_assert(PB_ENTRY_MIN_SIZE == sizeof(pb_entry), "1.0 entry is complete");
-_Static_assert(PB_COMPONENT_MIN_SIZE == sizeof(pb_component), "1.0 component is complete");
+_Static_assert(PB_COMPONENT_MIN_SIZE == offsetof(pb_component, icons), "icons (1.2) follows the 1.0 component");
+_Static_assert(offsetof(pb_component, icons) + sizeof(void *) == sizeof(pb_component), "icons is the 1.2 component's last field");
+_Static_assert(offsetof(pb_request, meta_len) + sizeof(size_t) == sizeof(pb_request), "meta_len is the 1.1 request's last field");

@@ -105,6 +105,11 @@ static const char *operands_with_precision_schema =
     "\"precision\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":15,\"description\":\"digits after the point (default 6)\"}},"
     "\"required\":[\"a\",\"b\",\"op\"]}";
 
+/* A client shows this beside the tool: a small SVG as a data: URI, so it renders without a fetch. */
+static const char *calculator_icons =
+    "[{\"src\":\"data:image/svg+xml;base64,PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHZpZXdCb3g9JzAgMCAx"
+    "NiAxNic+PHRleHQgeT0nMTMnPis8L3RleHQ+PC9zdmc+\",\"mimeType\":\"image/svg+xml\",\"sizes\":[\"any\"]}]";
+
 static int32_t describe(void *state, pb_registrar *registrar) {
     (void)state;
     pb_component v1 = PB_COMPONENT_INIT;
@@ -113,6 +118,7 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     v1.version = "1.0";
     v1.description = "Applies op (add, sub, mul, div) to a and b";
     v1.input_schema = operands_schema;
+    v1.icons = calculator_icons;
     v1.flags = PB_FLAG_REENTRANT;
     v1.handler = calculate_v1;
     if (registrar->add(registrar, &v1) != 0) return 1;

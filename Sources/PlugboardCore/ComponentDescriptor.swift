@@ -24,12 +24,14 @@ public struct ComponentDescriptor: Sendable, Hashable {
     public var arguments: [PromptArgument]
     /// Free-form labels, listed sorted under `_meta.fastmcp.tags`.
     public var tags: [String]
+    /// The MCP `icons` array, checked by `ComponentIcons` and listed as given.
+    public var icons: RawJSON?
 
     public init(
         kind: ComponentKind, key: String, name: String? = nil, version: Version? = nil,
         title: String? = nil, description: String? = nil, mimeType: String? = nil,
         inputSchema: RawJSON? = nil, outputSchema: RawJSON? = nil, annotations: RawJSON? = nil,
-        arguments: [PromptArgument] = [], tags: [String] = []
+        arguments: [PromptArgument] = [], tags: [String] = [], icons: RawJSON? = nil
     ) {
         self.kind = kind
         self.key = key
@@ -43,6 +45,7 @@ public struct ComponentDescriptor: Sendable, Hashable {
         self.annotations = annotations
         self.arguments = arguments
         self.tags = tags
+        self.icons = icons
     }
 
     /// "tool 'calculate' version 1.0" — how messages name a registration.

@@ -36,6 +36,7 @@ enum ListRenderer {
             object.raw("inputSchema", shown.descriptor.inputSchema?.bytes ?? defaultInputSchema, &out)
             object.raw("outputSchema", ListedOutputSchema.bytes(for: identity.candidates), &out)
             object.raw("annotations", shown.descriptor.annotations?.bytes, &out)
+            object.raw("icons", shown.descriptor.icons?.bytes, &out)
         case .resource, .resourceTemplate:
             object.string(identity.kind == .resource ? "uri" : "uriTemplate", identity.exposedKey, &out)
             object.string("name", shown.descriptor.name, &out)
@@ -43,10 +44,12 @@ enum ListRenderer {
             object.string("description", shown.descriptor.description, &out)
             object.string("mimeType", shown.descriptor.mimeType, &out)
             object.raw("annotations", shown.descriptor.annotations?.bytes, &out)
+            object.raw("icons", shown.descriptor.icons?.bytes, &out)
         case .prompt:
             object.string("name", identity.exposedKey, &out)
             object.string("title", shown.descriptor.title, &out)
             object.string("description", shown.descriptor.description, &out)
+            object.raw("icons", shown.descriptor.icons?.bytes, &out)
             object.key("arguments", &out)
             out.append(UInt8(ascii: "["))
             for (offset, argument) in shown.descriptor.arguments.enumerated() {

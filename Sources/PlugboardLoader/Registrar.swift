@@ -63,6 +63,7 @@ final class Registrar {
             descriptor.annotations = try object(c.annotations, field: "annotations", of: label)
             descriptor.arguments = try promptArguments(c.arguments, of: label)
             descriptor.tags = try tags(c.tags, of: label)
+            if declared >= Self.iconsEnd { descriptor.icons = try icons(c.icons, of: label) }
             components.append(NativeComponent(
                 descriptor: descriptor, body: .handler(handler, c.user_data), reentrant: c.flags & PB_FLAG_REENTRANT != 0))
             return true
@@ -106,6 +107,15 @@ final class Registrar {
     }
 
     // MARK: Field decoding
+
+    /// Where `pb_component.icons` (ABI 1.2) ends: a 1.0 or 1.1 plugin's shorter struct has no icons to read.
+    private static let iconsEnd = MemoryLayout<pb_component>.offset(of: \pb_component.icons)! + MemoryLayout<UnsafeRawPointer?>.size
+
+    private func icons(_ pointer: UnsafePointer<CChar>?, of label: String) throws(RegistrationProblem) -> RawJSON? {
+        guard let raw = try json(pointer, field: "icons", of: label) else { return nil }
+        if let problem = ComponentIcons.problem(in: raw) { throw RegistrationProblem("\(label): \(problem)") }
+        return raw
+    }
 
     private func text(_ pointer: UnsafePointer<CChar>?) -> String? {
         pointer.map { String(cString: $0) }

@@ -176,6 +176,7 @@ extension ComponentDescriptor {
         w.u32(UInt32(arguments.count))
         for argument in arguments { w.string(argument.name); w.optionalString(argument.description); w.bool(argument.required) }
         w.strings(tags)
+        w.bool(icons != nil); if let icons { w.data(icons.bytes) }
     }
 
     init(decoding r: inout FrameReader) throws(FrameError) {
@@ -194,7 +195,10 @@ extension ComponentDescriptor {
         for _ in 0..<(try r.u32()) {
             arguments.append(PromptArgument(name: try r.string(), description: try r.optionalString(), required: try r.bool()))
         }
+        let tags = try r.strings()
+        let icons = try json(&r)
+        if let icons, let problem = ComponentIcons.problem(in: icons) { throw FrameError("\(kind) '\(key)': \(problem)") }
         self.init(kind: kind, key: key, name: name, version: version, title: title, description: description, mimeType: mimeType,
-                  inputSchema: input, outputSchema: output, annotations: annotations, arguments: arguments, tags: try r.strings())
+                  inputSchema: input, outputSchema: output, annotations: annotations, arguments: arguments, tags: tags, icons: icons)
     }
 }

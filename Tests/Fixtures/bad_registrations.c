@@ -15,6 +15,14 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     registrar->add(registrar, &tool);
     tool.kind = 9;                              /* not a pb_kind */
     registrar->add(registrar, &tool);
+    tool.kind = PB_KIND_TOOL;
+    tool.handler = ok;
+    tool.key = "local_icon";
+    tool.icons = "[{\"src\":\"file:///etc/passwd\"}]";  /* clients fetch icons over https: or data: only */
+    registrar->add(registrar, &tool);
+    tool.key = "themed_icon";
+    tool.icons = "[{\"src\":\"https://example.com/i.png\",\"theme\":\"blue\"}]";
+    registrar->add(registrar, &tool);
     static const char *names[] = {"x"};
     registrar->add_function(registrar, "texty", NULL, "s(d)", (pb_function)half, names, NULL, 0);  /* returns s */
     registrar->add_function(registrar, "unnamed", NULL, "d(d)", (pb_function)half, NULL, NULL, 0); /* no names */

@@ -141,6 +141,11 @@ static int touched;
 static void touch(void) { touched++; }
 static int32_t touches(void) { return touched; }
 
+/* Icons as the MCP schema has them; the host lists them byte for byte. */
+#define LINK_ICONS "[{\"src\":\"https://example.com/links.svg\",\"mimeType\":\"image/svg+xml\",\"sizes\":[\"any\"]}]"
+#define CARD_ICONS "[{\"src\":\"data:image/png;base64,iVBORw0KGgo=\",\"sizes\":[\"48x48\"],\"theme\":\"dark\"}," \
+                   "{\"src\":\"https://example.com/card-light.png\",\"theme\":\"light\"}]"
+
 static int32_t describe(void *state, pb_registrar *registrar) {
     (void)state;
     int failures = 0;
@@ -165,18 +170,30 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     failures += registrar->add(registrar, &tool) != 0;
     tool.key = "links";
     tool.handler = links;
+    tool.icons = LINK_ICONS;
     failures += registrar->add(registrar, &tool) != 0;
+    tool.icons = NULL;
     pb_component resource = PB_COMPONENT_INIT;
     resource.kind = PB_KIND_RESOURCE;
     resource.key = "ui://card";
     resource.mime_type = "text/html";
+    resource.icons = CARD_ICONS;
     resource.handler = card;
     failures += registrar->add(registrar, &resource) != 0;
     pb_component prompt = PB_COMPONENT_INIT;
     prompt.kind = PB_KIND_PROMPT;
     prompt.key = "show_card";
+    prompt.icons = CARD_ICONS;
     prompt.handler = show_card;
     failures += registrar->add(registrar, &prompt) != 0;
+    /* Built against ABI 1.1: the struct ends before `icons`, so what lies there is not the plugin's to give. */
+    pb_component older = PB_COMPONENT_INIT;
+    older.struct_size = offsetof(pb_component, icons);
+    older.kind = PB_KIND_TOOL;
+    older.key = "from_abi_1_1";
+    older.handler = echo;
+    older.icons = "not JSON: a 1.2 host must not read past struct_size";
+    failures += registrar->add(registrar, &older) != 0;
     tool.key = "sloppy";
     tool.handler = sloppy;
     failures += registrar->add(registrar, &tool) != 0;

@@ -102,6 +102,7 @@ def listing_entry(item: dict[str, Any]) -> dict[str, Any]:
         "properties": sorted(((item.get("inputSchema") or {}).get("properties") or {}).keys()),
         "arguments": sorted(a["name"] for a in item.get("arguments") or []),
         "outputSchema": item.get("outputSchema"),
+        "icons": item.get("icons"),
     }
 
 

@@ -65,6 +65,11 @@ enum ScenarioExpectations {
             #expect(o["tools", identity, "outputSchema"]?.isNull != false, "\(identity) lists no output schema")
         }
         #expect(o["tools", "math_add", "outputSchema", "type"]?.stringValue == "object", "add's own output schema is listed")
+        // The calculator registers an icon (ABI 1.2); it reaches the client's own Icon model intact.
+        let icon = o["tools", "math_calculate", "icons"]?.arrayValue?.first
+        #expect(icon?["src"]?.stringValue?.hasPrefix("data:image/svg+xml;base64,") == true, "calculate's icon: \(String(describing: icon))")
+        #expect(icon?["mimeType"]?.stringValue == "image/svg+xml" && icon?["sizes"]?.strings == ["any"])
+        #expect(o["tools", "math_add", "icons"]?.isNull != false, "add registers no icon and lists none")
     }
 
     /// Calls pinned below the listed version (calculate 1.0 and greet 1.0 answer text only; their 2.0 declare an

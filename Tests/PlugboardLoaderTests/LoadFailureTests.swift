@@ -60,7 +60,7 @@ import Testing
     @Test func abiMajorMismatch() async throws {
         let error = try await failure("abi_major_2")
         #expect(error.stage == .abiMismatch)
-        #expect(error.description == "\(error.file): built for ABI 2.x; this host supports 1.0–1.1. "
+        #expect(error.description == "\(error.file): built for ABI 2.x; this host supports 1.0–1.2. "
             + "Rebuild the provider against this host's plugboard.h, or run a host that supports ABI 2.")
     }
 
@@ -94,6 +94,8 @@ import Testing
             + "tool 'versioned': invalid version: version '1@0' contains '@', which is reserved for 'name@version' references; "
             + "tool 'handlerless': no handler; set pb_component.handler; "
             + "registration #3: kind 9 is not a pb_kind (1 tool, 2 resource, 3 resource template, 4 prompt); "
+            + "tool 'local_icon': icons[0].src 'file:///etc/passwd' is not an https:, http: or data: URI; clients fetch icons from such URIs only; "
+            + "tool 'themed_icon': icons[0].theme must be \"light\" or \"dark\"; "
             + "tool 'texty': signature 's(d)': 's' is for parameters only; a function cannot return a string; "
             + "tool 'unnamed': signature 'd(d)' needs 1 parameter name(s); name 1 is missing. Fix the registrations in describe.")
     }
