@@ -11,9 +11,7 @@ struct HTTPEndpoint: Sendable {
     var server: MCPServer { transport.server }
 
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
-    static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
-    static let methodHeader = HTTPField.Name("Mcp-Method")!
-    static let nameHeader = HTTPField.Name("Mcp-Name")!
+    static let versionHeader = RoutingHeaders.version
 
     // MARK: POST
 
@@ -51,24 +49,8 @@ struct HTTPEndpoint: Sendable {
     /// 2026-07-28: no session; the headers must repeat what the body says.
     private func stateless(_ message: IncomingMessage, meta: JSONObject, version: JSONValue, request: Request,
                            principal: Principal?, size: Int, client: String) async -> Response {
-        let headers = request.headers
-        if headers[values: Self.versionHeader].count != 1 || headers[Self.versionHeader] != version.stringValue {
-            return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
-                "the MCP-Protocol-Version header does not match params._meta['\(ProtocolVersions.protocolVersionKey)']"))
-        }
-        if message.kind != .response, headers[Self.methodHeader] != message.method {
-            return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
-                "the Mcp-Method header does not match the body's method '\(message.method)'"))
-        }
-        let nameKey: StaticString? = switch message.method {
-        case "tools/call", "prompts/get": "name"
-        case "resources/read": "uri"
-        default: nil
-        }
-        if let nameKey, let bodyName = try? message.stringParam(nameKey, required: false),
-           HeaderValue.decode(headers[Self.nameHeader]) != bodyName {
-            return Self.error(.badRequest, message.id, RPCError(RPCError.headerMismatchCode,
-                "the Mcp-Name header does not match the body's params.\(nameKey)"))
+        if let mismatch = RoutingHeaders.mismatch(request.headers, message: message, protocolVersion: version.stringValue) {
+            return Self.error(.badRequest, message.id, mismatch)
         }
         let context: RequestContext
         do { context = try RequestContext.read(meta) } catch { return Self.error(.badRequest, message.id, error) }
