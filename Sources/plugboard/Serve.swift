@@ -70,6 +70,8 @@ struct Serve: AsyncParsableCommand {
         guard config.surfaces.contains(where: { $0.name == stdioSurface }) || !stdio else {
             throw CommandFailure("unknown surface '\(stdioSurface)'; \(options.configName) declares: \(config.surfaces.map(\.name).joined(separator: ", "))")
         }
+        // Before any plugin's code runs: whatever a provider prints must not reach the client's stream.
+        let stdioDescriptors = stdio ? try StdioDescriptors.claim(logger: logger) : nil
         let builtins = diagnostics ? [MountNode(namespace: "diag", providers: [DiagnosticsProvider()])] : []
         let teams = try TeamServing(config: config, logger: logger)  // Teams/TeamServing.swift
         let host = PluginHost(config: config, factory: teams.factory, builtins: builtins) { event in
@@ -98,8 +100,9 @@ struct Serve: AsyncParsableCommand {
             taskLimits: TaskRegistry.Limits(total: limits.maxTasks, perOwner: limits.maxTasksPerTeam,
                                             ttlMilliseconds: limits.taskTTLSeconds * 1_000,
                                             runAsTaskAfterMilliseconds: limits.runAsTaskAfterMilliseconds)))
-        if stdio {
-            await StdioTransport.run(server: server, surface: stdioSurface, principal: access.stdioPrincipal, logger: logger)
+        if let stdioDescriptors {
+            await StdioTransport.run(server: server, surface: stdioSurface, principal: access.stdioPrincipal, logger: logger,
+                                     input: stdioDescriptors.input, output: stdioDescriptors.output)
         } else {
             try await HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
                                     sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
