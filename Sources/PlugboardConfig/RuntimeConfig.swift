@@ -136,6 +136,16 @@ public struct RuntimeConfig: Sendable, Equatable {
             public var taskTTLSeconds = 300
             /// A call from a client that declares the tasks extension becomes a task once it has run this long.
             public var runAsTaskAfterMilliseconds = 500
+            /// HTTP sessions (handshake era), in all and of one client, and how many one client may open a second.
+            public var maxSessions = 10_000
+            public var maxSessionsPerClient = 64
+            public var newSessionsPerSecondPerClient = 10
+            /// HTTP connections, in all and from one remote address, and how long one may dawdle.
+            public var maxConnections = 10_000
+            public var maxConnectionsPerAddress = 256
+            public var headerTimeoutMilliseconds = 60_000
+            public var bodyTimeoutMilliseconds = 60_000
+            public var keepAliveTimeoutMilliseconds = 75_000
 
             public init(maxRequestBytes: Int = 4 << 20, maxResponseBytes: Int = 16 << 20, maxJSONDepth: Int = 64, listPageSize: Int = 100,
                         callDeadlineMilliseconds: Int = 30_000) {

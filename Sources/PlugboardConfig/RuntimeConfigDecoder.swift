@@ -191,6 +191,14 @@ public struct RuntimeConfigDecoder: Sendable {
             if let v = limits.integer("max_tasks_per_team", in: 0...1_000_000) { transports.limits.maxTasksPerTeam = v }
             if let v = limits.integer("task_ttl_seconds", in: 1...604_800) { transports.limits.taskTTLSeconds = v }
             if let v = limits.integer("run_as_task_after_ms", in: 0...86_400_000) { transports.limits.runAsTaskAfterMilliseconds = v }
+            if let v = limits.integer("max_sessions", in: 1...10_000_000) { transports.limits.maxSessions = v }
+            if let v = limits.integer("max_sessions_per_client", in: 1...10_000_000) { transports.limits.maxSessionsPerClient = v }
+            if let v = limits.integer("new_sessions_per_second_per_client", in: 1...1_000_000) { transports.limits.newSessionsPerSecondPerClient = v }
+            if let v = limits.integer("max_connections", in: 1...10_000_000) { transports.limits.maxConnections = v }
+            if let v = limits.integer("max_connections_per_address", in: 1...10_000_000) { transports.limits.maxConnectionsPerAddress = v }
+            if let v = limits.integer("header_timeout_ms", in: 100...3_600_000) { transports.limits.headerTimeoutMilliseconds = v }
+            if let v = limits.integer("body_timeout_ms", in: 100...3_600_000) { transports.limits.bodyTimeoutMilliseconds = v }
+            if let v = limits.integer("keep_alive_timeout_ms", in: 100...86_400_000) { transports.limits.keepAliveTimeoutMilliseconds = v }
             limits.finish()
         }
         return transports

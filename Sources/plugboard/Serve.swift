@@ -106,7 +106,7 @@ struct Serve: AsyncParsableCommand {
         } else {
             try await HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
                                     sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
-                                    authenticator: access.authenticator).run()
+                                    authenticator: access.authenticator, limits: HTTPLimits(limits)).run()
         }
         reloader?.stop()
         host.stopWatching()
@@ -156,5 +156,19 @@ struct HTTPAddress {
         guard host == "127.0.0.1" || host == "::1" || host == "localhost" else { return nil }
         self.host = host
         self.port = port
+    }
+}
+
+extension HTTPLimits {
+    init(_ limits: RuntimeConfig.Transports.Limits) {
+        self.init()
+        maxSessions = limits.maxSessions
+        maxSessionsPerClient = limits.maxSessionsPerClient
+        newSessionsPerSecondPerClient = Double(limits.newSessionsPerSecondPerClient)
+        maxConnections = limits.maxConnections
+        maxConnectionsPerAddress = limits.maxConnectionsPerAddress
+        headerTimeout = .milliseconds(limits.headerTimeoutMilliseconds)
+        bodyTimeout = .milliseconds(limits.bodyTimeoutMilliseconds)
+        keepAliveTimeout = .milliseconds(limits.keepAliveTimeoutMilliseconds)
     }
 }

@@ -128,6 +128,12 @@ struct TokenBucket {
         tokens = capacity
     }
 
+    /// Nothing taken that the time since has not given back: a new bucket would be the same.
+    func isFull(at now: ContinuousClock.Instant) -> Bool {
+        guard let last else { return true }
+        return tokens + max(0, (now - last).inSeconds) * rate >= capacity
+    }
+
     mutating func take(now: ContinuousClock.Instant, mayWait: Duration = .zero) -> Take {
         if let last, now > last {
             tokens = min(capacity, tokens + (now - last).inSeconds * rate)

@@ -43,7 +43,8 @@ struct HTTPEndpoint: Sendable {
             return await stateless(message, meta: meta!, version: version, request: request, principal: principal, size: bytes.count,
                                    client: client.client(principal: principal))
         }
-        return await handshake(message, request: request, principal: principal, size: bytes.count)
+        return await handshake(message, request: request, principal: principal, size: bytes.count,
+                               client: client.client(principal: principal))
     }
 
     /// 2026-07-28: no session; the headers must repeat what the body says.
@@ -63,18 +64,24 @@ struct HTTPEndpoint: Sendable {
                             request: request, extraHeaders: [:], size: size)
     }
 
-    private func handshake(_ message: IncomingMessage, request: Request, principal: Principal?, size: Int) async -> Response {
+    private func handshake(_ message: IncomingMessage, request: Request, principal: Principal?, size: Int,
+                           client: String) async -> Response {
         if let version = request.headers[Self.versionHeader], !ProtocolVersions.all.contains(version) {
             return Self.error(.badRequest, message.id, RequestContext.unsupported(version))
         }
         let session: HTTPSession
         var extraHeaders: HTTPFields = [:]
         if message.method == "initialize", message.id != nil, request.headers[Self.sessionHeader] == nil {
-            guard let created = transport.sessions.create(surface: surface, principal: principal) else {
-                return Self.error(.serviceUnavailable, message.id, .internalError("too many open sessions; try again later"))
+            switch transport.sessions.create(surface: surface, principal: principal, client: client) {
+            case .success(let created): session = created
+            case .failure(let refusal):
+                if refusal.status == .tooManyRequests {
+                    await transport.holdRefusal()  // a client flooding initialize is slowed, not served
+                    return Self.tooManyRequests(WireMessages.error(id: message.id, refusal.error), retryAfter: refusal.retryAfter)
+                }
+                return Self.error(refusal.status, message.id, refusal.error)
             }
-            session = created
-            extraHeaders[Self.sessionHeader] = created.id
+            extraHeaders[Self.sessionHeader] = session.id
         } else {
             guard let id = request.headers[Self.sessionHeader] else {
                 return Self.error(.badRequest, message.id, .invalidRequest(

@@ -21,10 +21,13 @@ public struct HTTPTransport: Sendable {
     let authenticator: (any BearerAuthenticator)?
     /// How long a quota refusal is held before it is sent (HTTPEndpoint+Teams.swift).
     let refusalHold: Duration
+    let limits: HTTPLimits
 
     public init(server: MCPServer, host: String, port: Int, logger: Logger,
                 sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15),
-                authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100)) {
+                authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100),
+                limits: HTTPLimits = HTTPLimits()) {
+        self.limits = limits
         self.authenticator = authenticator
         self.refusalHold = refusalHold
         self.server = server
@@ -32,7 +35,7 @@ public struct HTTPTransport: Sendable {
         self.port = port
         self.logger = logger
         // On shutdown the session service ends the GET streams and the listen streams (with their results).
-        self.sessions = HTTPSessions(idleTimeout: sessionIdleTimeout, onShutdown: { [subscriptions = server.subscriptions] in
+        self.sessions = HTTPSessions(idleTimeout: sessionIdleTimeout, limits: limits, onShutdown: { [subscriptions = server.subscriptions] in
             subscriptions.endAll()
         })
         self.keepAliveInterval = keepAliveInterval
@@ -62,6 +65,7 @@ public struct HTTPTransport: Sendable {
         defer { for observation in observations { observation.cancel() } }
         let app = Application(
             router: router,
+            server: ConnectionGuard(limits: limits, logger: logger).server,
             configuration: .init(address: .hostname(host, port: port), serverName: "plugboard"),
             onServerRunning: { [logger, host, port] _ in
                 logger.info("serving MCP over HTTP at http://\(host):\(port) (paths: \(server.store.surfaces.map(\.path).joined(separator: ", ")))")
