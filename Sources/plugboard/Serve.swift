@@ -100,6 +100,7 @@ struct Serve: AsyncParsableCommand {
             taskLimits: TaskRegistry.Limits(total: limits.maxTasks, perOwner: limits.maxTasksPerTeam,
                                             ttlMilliseconds: limits.taskTTLSeconds * 1_000,
                                             runAsTaskAfterMilliseconds: limits.runAsTaskAfterMilliseconds)))
+        if !stdio { DescriptorLimit.raise(toFit: limits.maxConnections, logger: logger) }
         if let stdioDescriptors {
             await StdioTransport.run(server: server, surface: stdioSurface, principal: access.stdioPrincipal, logger: logger,
                                      input: stdioDescriptors.input, output: stdioDescriptors.output)

@@ -36,6 +36,7 @@ final class PlugboardServer: Sendable {
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     var stderrText: String { child.stderrText }
+    var isRunning: Bool { child.isRunning }
 
     var pid: Int32 { child.pid }
 
