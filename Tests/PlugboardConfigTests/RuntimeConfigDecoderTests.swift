@@ -58,6 +58,24 @@ private func issues(_ text: String) -> [String] {
             == ["$.transports.limits.call_deadline: unknown key 'call_deadline'; did you mean 'call_deadline_ms'?"])
     }
 
+    @Test func connectionAndSessionBoundsDecodeAndRefuseNonsense() throws {
+        let limits = try decode(#"""
+            {"transports":{"limits":{"max_sessions":50,"max_sessions_per_client":5,"new_sessions_per_second_per_client":2,
+             "max_connections":300,"max_connections_per_address":30,"header_timeout_ms":2000,"body_timeout_ms":3000,
+             "keep_alive_timeout_ms":4000}}}
+            """#).transports.limits
+        let decoded: [Int] = [limits.maxSessions, limits.maxSessionsPerClient, limits.newSessionsPerSecondPerClient, limits.maxConnections,
+                  limits.maxConnectionsPerAddress, limits.headerTimeoutMilliseconds, limits.bodyTimeoutMilliseconds,
+                  limits.keepAliveTimeoutMilliseconds]
+        #expect(decoded == [50, 5, 2, 300, 30, 2000, 3000, 4000])
+        #expect(issues(#"{"transports":{"limits":{"header_timeout_ms":5}}}"#)
+            == ["$.transports.limits.header_timeout_ms: 5 is out of range: expected 100 to 3600000"])
+        #expect(issues(#"{"transports":{"limits":{"max_sessions_per_client":0}}}"#)
+            == ["$.transports.limits.max_sessions_per_client: 0 is out of range: expected 1 to 10000000"])
+        #expect(issues(#"{"transports":{"limits":{"max_connection_per_address":3}}}"#)
+            == ["$.transports.limits.max_connection_per_address: unknown key 'max_connection_per_address'; did you mean 'max_connections_per_address'?"])
+    }
+
     @Test func wrongTypesNameThePathAndWhatWasFound() {
         #expect(issues(#"{"transports":{"http":{"port":"8000"}}}"#)
             == ["$.transports.http.port: expected a whole number from 0 to 65535, found a string \"8000\""])
