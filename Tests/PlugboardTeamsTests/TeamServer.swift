@@ -61,7 +61,7 @@ struct TeamDeployment: Sendable {
         return deployment
     }
 
-    func writeConfig(betaMounts: String? = nil, stdioTeam: String? = nil) throws {
+    func writeConfig(betaMounts: String? = nil, stdioTeam: String? = nil, limits: String = "{}") throws {
         let products = BuildProducts.directory
         let config = """
         {
@@ -86,7 +86,7 @@ struct TeamDeployment: Sendable {
               "tokens": [ \(gamma.entry()) ],
               "quotas": { "calls_per_second": 2 } }
           ],
-          "transports": { "stdio": { "surface": "mcp"\(stdioTeam.map { #", "team": "\#($0)""# } ?? "") } },
+          "transports": { "stdio": { "surface": "mcp"\(stdioTeam.map { #", "team": "\#($0)""# } ?? "") }, "limits": \(limits) },
           "audit": { "file": "audit.log" }
         }
         """
