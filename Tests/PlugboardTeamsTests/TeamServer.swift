@@ -97,12 +97,7 @@ struct TeamDeployment: Sendable {
 /// Test fixtures from Tests/Fixtures, compiled with the guide's one line.
 enum Fixtures {
     static func compile(_ name: String, into directory: String) async throws -> String {
-        let output = directory + "/\(name).so"
-        let run = try await CommandRun.run("/usr/bin/env", ["cc", "-shared", "-fPIC", "-I", "PluginSDK/include",
-                                                             "Tests/Fixtures/\(name).c", "-o", output],
-                                           in: BuildProducts.repository)
-        guard run.status == 0 else { throw SetupFailure("cc \(name).c failed: \(run.stderr)") }
-        return output
+        try await FixtureBuilds.fixture(name, into: directory)
     }
 }
 
