@@ -34,10 +34,10 @@ public final class Subscriptions: Sendable {
         let subscription = Subscription(id: id, filter: filter, team: team, client: client, sink: sink)
         let refusal: RPCError? = open.withLock { all in
             if all.count >= limits.total {
-                return Self.limitReached("max_subscriptions", limits.total, "open subscriptions on this server")
+                return RPCError.limitReached("max_subscriptions", .int(limits.total), "open subscriptions on this server", remedy: Self.remedy)
             }
             if all.values.lazy.filter({ $0.client == client }).count >= limits.perClient {
-                return Self.limitReached("max_subscriptions_per_client", limits.perClient, "open subscriptions of one client")
+                return RPCError.limitReached("max_subscriptions_per_client", .int(limits.perClient), "open subscriptions of one client", remedy: Self.remedy)
             }
             all[ObjectIdentifier(subscription)] = subscription
             return nil
@@ -76,11 +76,5 @@ public final class Subscriptions: Sendable {
         }
     }
 
-    /// The refusal of one more stream or task past a host limit, naming the limit and its configuration key.
-    static func limitReached(_ key: String, _ limit: Int, _ what: String,
-                             remedy: String = "end a subscription first") -> RPCError {
-        RPCError(RPCError.quotaExceededCode,
-                 "too many \(what): the limit is \(key) = \(limit); \(remedy) (or raise transports.limits.\(key))",
-                 data: .object(["quota": .string(key), "limit": .int(limit)]))
-    }
+    static let remedy = "end a subscription first"
 }

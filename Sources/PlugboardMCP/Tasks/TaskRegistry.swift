@@ -41,9 +41,9 @@ public final class TaskRegistry: Sendable {
         let expired = sweep()
         defer { for old in expired { _ = old.cancel(reason: "expired") } }
         let refusal: RPCError? = tasks.withLock { all in
-            if all.count >= limits.total { return Subscriptions.limitReached("max_tasks", limits.total, "tasks on this server", remedy: Self.remedy) }
+            if all.count >= limits.total { return RPCError.limitReached("max_tasks", .int(limits.total), "tasks on this server", remedy: Self.remedy) }
             if all.values.lazy.filter({ $0.team == team }).count >= limits.perOwner {
-                return Subscriptions.limitReached("max_tasks_per_team", limits.perOwner, "tasks of one team", remedy: Self.remedy)
+                return RPCError.limitReached("max_tasks_per_team", .int(limits.perOwner), "tasks of one team", remedy: Self.remedy)
             }
             all[task.id] = task
             return nil

@@ -105,9 +105,9 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     private func refusal(_ admission: ConnectionCounts.Admission) -> RPCError {
         let limits = self.guard.limits
         return admission == .overTotal
-            ? HTTPSessions.limitReached("max_connections", .int(limits.maxConnections), "open connections on this server",
+            ? RPCError.limitReached("max_connections", .int(limits.maxConnections), "open connections on this server",
                                         remedy: "try again later")
-            : HTTPSessions.limitReached("max_connections_per_address", .int(limits.maxConnectionsPerAddress),
+            : RPCError.limitReached("max_connections_per_address", .int(limits.maxConnectionsPerAddress),
                                         "open connections from one address", remedy: "reuse the connections you have")
     }
 

@@ -78,7 +78,7 @@ final class HTTPSessions: Service, Sendable {
             table.starts[client] = bucket
             if table.starts.count > 2 * limits.maxSessions { table.forgetRefilledBuckets(now: now) }
             if case .refused(let retryAfter) = take {
-                return .failure(Refusal(status: .tooManyRequests, error: Self.limitReached(
+                return .failure(Refusal(status: .tooManyRequests, error: RPCError.limitReached(
                     "new_sessions_per_second_per_client", .double(limits.newSessionsPerSecondPerClient),
                     "new sessions from one client", remedy: "reuse the session you have, or retry after Retry-After"),
                     retryAfter: retryAfter))
@@ -86,14 +86,14 @@ final class HTTPSessions: Service, Sendable {
             var evicted: HTTPSession?
             if let own = table.byClient[client], own.count >= limits.maxSessionsPerClient {
                 guard let victim = table.leastRecentlyUsedIdle(among: own) else {
-                    return .failure(Refusal(status: .tooManyRequests, error: Self.limitReached(
+                    return .failure(Refusal(status: .tooManyRequests, error: RPCError.limitReached(
                         "max_sessions_per_client", .int(limits.maxSessionsPerClient), "sessions of one client, all of them in use",
                         remedy: "end one with DELETE first")))
                 }
                 evicted = table.remove(victim.id)
             } else if table.sessions.count >= limits.maxSessions {
                 guard let victim = table.leastRecentlyUsedIdle(among: table.sessions.keys) else {
-                    return .failure(Refusal(status: .serviceUnavailable, error: Self.limitReached(
+                    return .failure(Refusal(status: .serviceUnavailable, error: RPCError.limitReached(
                         "max_sessions", .int(limits.maxSessions), "open sessions on this server, all of them in use",
                         remedy: "try again later")))
                 }
@@ -160,11 +160,5 @@ final class HTTPSessions: Service, Sendable {
         // Shutting down: end every GET stream so the server can drain; requests in flight finish.
         for session in table.withLock({ Array($0.sessions.values) }) { session.endStream() }
         onShutdown()
-    }
-
-    static func limitReached(_ key: String, _ limit: JSONValue, _ what: String, remedy: String) -> RPCError {
-        RPCError(RPCError.quotaExceededCode,
-                 "too many \(what): the limit is \(key) = \(limit.numberLiteral ?? ""); \(remedy) (or raise transports.limits.\(key))",
-                 data: .object(["quota": .string(key), "limit": limit]))
     }
 }
