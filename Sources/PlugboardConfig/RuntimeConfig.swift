@@ -110,6 +110,8 @@ public struct RuntimeConfig: Sendable, Equatable {
             /// Origins allowed besides loopback ones (DNS-rebinding protection refuses every other Origin).
             public var allowedOrigins: [String]
             public var sessionIdleSeconds: Int
+            /// After SIGTERM, how long to keep serving with /readyz answering 503 before the drain starts.
+            public var drainDelayMilliseconds = 0
 
             public init(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: [String] = [], sessionIdleSeconds: Int = 1800) {
                 self.host = host

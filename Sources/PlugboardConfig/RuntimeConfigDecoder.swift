@@ -177,6 +177,7 @@ public struct RuntimeConfigDecoder: Sendable {
                 }
             }
             if let idle = http.integer("session_idle_seconds", in: 1...604_800) { transports.http.sessionIdleSeconds = idle }
+            if let delay = http.integer("drain_delay_ms", in: 0...3_600_000) { transports.http.drainDelayMilliseconds = delay }
             http.finish()
         }
         if let limits = reader.object("limits") {

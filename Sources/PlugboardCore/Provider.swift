@@ -53,6 +53,10 @@ public protocol Provider: AnyObject, Sendable {
     /// `invoke`). For providers whose calls cross to another process, this spares two thread hand-offs.
     func begin(_ invocation: Invocation, context: InvocationContext,
                ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void) -> (@Sendable () -> Void)?
+
+    /// Why the provider cannot serve calls right now (a sandboxed worker's open circuit breaker), for a readiness
+    /// probe; nil when it can.
+    var unreadiness: String? { get }
 }
 
 /// Whether `Provider.invokeNow` may run a component that could take long.
@@ -66,6 +70,7 @@ public enum InlinePolicy: Sendable, Hashable {
 extension Provider {
     public func invokeNow(_ invocation: Invocation, policy: InlinePolicy) -> Result<[UInt8], InvocationError>? { nil }
     public var callTimeout: Duration? { nil }
+    public var unreadiness: String? { nil }
     public func begin(_ invocation: Invocation, context: InvocationContext,
                       ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void) -> (@Sendable () -> Void)? { nil }
 }

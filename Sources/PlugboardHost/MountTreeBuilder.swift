@@ -16,6 +16,8 @@ struct MountTreeBuilder {
     private var placement = InstancePlacement.operatorOwned
     private(set) var namedFiles: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
     private(set) var warnings: [String] = []
+    /// Mounts that name a provider and have none loaded: the host is not ready while there are any.
+    private(set) var unloadedMounts: [String] = []
     private var referencedIDs: Set<String> = []
 
     init(state: PluginHost.State, factory: any ProviderFactory, onEvent: @escaping (HostEvent) -> Void) {
@@ -85,6 +87,14 @@ struct MountTreeBuilder {
             }
         case nil:
             break
+        }
+        if let source = mount.source, providers.isEmpty {
+            // No file paths: the readiness probe answers without a token.
+            let named = switch source {
+            case .pluginID(let id): "provider '\(id)'"
+            case .file: "provider file"
+            }
+            unloadedMounts.append("\(path) (namespace '\(mount.namespace ?? "")'): its \(named) is not loaded")
         }
         let children = mount.mounts.enumerated().map { node(for: $0.element, at: "\(path).mounts[\($0.offset)]") }
         return MountNode(

@@ -28,6 +28,8 @@ public final class PluginHost: Sendable {
         var namedFiles: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
         var instances: [InstanceKey: Instance] = [:]
         var warnings: [String] = []
+        /// Mounts that name a provider and have none loaded (also in `warnings`, in words of their own).
+        var unloadedMounts: [String] = []
         /// Disable rules and filters of the last compile that match nothing (also in `warnings`).
         var ruleFindings: [RuleAudit.Finding] = []
         var watchers: [DirectoryWatcher] = []
@@ -98,6 +100,16 @@ public final class PluginHost: Sendable {
     /// Disable rules and version filters that match nothing, with their JSON paths (`plugboard validate` fails
     /// on them; `serve` warns).
     public var ruleFindings: [RuleAudit.Finding] { state.withLock { $0.ruleFindings } }
+
+    /// Why the host cannot serve all it is configured to, for a readiness probe: mounts whose provider is not
+    /// loaded, and providers that cannot take calls now (an open circuit breaker). Empty when ready.
+    public var unreadiness: [String] {
+        state.withLock { state in
+            state.unloadedMounts + state.instances.values.compactMap { instance in
+                instance.provider.unreadiness.map { "provider \(instance.plugin.id) \(instance.plugin.version): \($0)" }
+            }.sorted()
+        }
+    }
 
     /// Files skipped because they failed to load, with the reason.
     public var skippedFiles: [ProviderLoadFailure] {
@@ -246,6 +258,7 @@ public final class PluginHost: Sendable {
         state.instances = builder.usedInstances
         state.namedFiles = builder.namedFiles
         state.warnings = warnings
+        state.unloadedMounts = builder.unloadedMounts
         state.ruleFindings = findings
         return MountForest(operatorRoot: root, teamRoots: builder.teamRoots, released: released)
     }

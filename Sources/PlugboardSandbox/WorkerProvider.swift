@@ -125,6 +125,14 @@ public final class WorkerProvider: Provider {
         state.withLock { state in state.circuitOpenUntil.map { ContinuousClock.now < $0 } ?? false }
     }
 
+    public var unreadiness: String? {
+        state.withLock { state in
+            guard let until = state.circuitOpenUntil, ContinuousClock.now < until else { return nil }
+            return "its worker died \(state.consecutiveDeaths) times in a row: the circuit is open and calls fail for "
+                + "\(Int((until - ContinuousClock.now).inSeconds.rounded(.up))) s more"
+        }
+    }
+
     private func liveWorker(for label: String) async throws(InvocationError) -> WorkerConnection {
         enum Next { case ready(WorkerConnection), wait(Task<WorkerConnection, any Error>), refuse(InvocationError) }
         let next: Next = state.withLock { state in

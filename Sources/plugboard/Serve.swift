@@ -107,7 +107,9 @@ struct Serve: AsyncParsableCommand {
         } else {
             try await HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
                                     sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
-                                    authenticator: access.authenticator, limits: HTTPLimits(limits)).run()
+                                    authenticator: access.authenticator, limits: HTTPLimits(limits),
+                                    readiness: { host.unreadiness },
+                                    drainDelay: .milliseconds(config.transports.http.drainDelayMilliseconds)).run()
         }
         reloader?.stop()
         host.stopWatching()

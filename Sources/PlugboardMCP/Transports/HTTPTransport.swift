@@ -22,12 +22,18 @@ public struct HTTPTransport: Sendable {
     /// How long a quota refusal is held before it is sent (HTTPEndpoint+Teams.swift).
     let refusalHold: Duration
     let limits: HTTPLimits
+    let health: HealthProbes
+    /// How long to keep serving after SIGTERM, answering 503 on /readyz, before the drain starts.
+    let drainDelay: Duration
 
     public init(server: MCPServer, host: String, port: Int, logger: Logger,
                 sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15),
                 authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100),
-                limits: HTTPLimits = HTTPLimits()) {
+                limits: HTTPLimits = HTTPLimits(), readiness: @escaping @Sendable () -> [String] = { [] },
+                drainDelay: Duration = .zero) {
         self.limits = limits
+        self.health = HealthProbes(readiness: readiness)
+        self.drainDelay = drainDelay
         self.authenticator = authenticator
         self.refusalHold = refusalHold
         self.server = server
@@ -50,6 +56,8 @@ public struct HTTPTransport: Sendable {
             router.get(RouterPath(surface.path)) { request, _ in endpoint.get(request) }
             router.delete(RouterPath(surface.path)) { request, _ in endpoint.delete(request) }
         }
+        router.get(RouterPath(HealthProbes.livenessPath)) { [health] _, _ in health.liveness() }
+        router.get(RouterPath(HealthProbes.readinessPath)) { [health] _, _ in health.readinessResponse() }
         var observations = [server.store.observe { [sessions] kinds in
             for method in ListChanged.methods(for: kinds) {
                 sessions.broadcast(WireMessages.notification(method: method, params: Array("{}".utf8)), team: nil)
@@ -72,10 +80,14 @@ public struct HTTPTransport: Sendable {
             },
             logger: logger)
         // The session service is listed last so it is shut down first: its GET streams end before the server drains.
+        // SIGTERM and SIGINT: not ready at once, then (after the drain delay) the graceful shutdown.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: app), .init(service: sessions, successTerminationBehavior: .ignore)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
+        let signals = ShutdownSignals(health: health, delay: drainDelay, logger: logger) {
+            await group.triggerGracefulShutdown()
+        }
+        defer { signals.cancel() }
         try await group.run()
     }
 }
