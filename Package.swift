@@ -67,11 +67,16 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: strict),
+        // Operations: what an operator's tooling reads (log lines as JSON for shippers).
+        .target(
+            name: "PlugboardOperations",
+            dependencies: ["PlugboardJSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         // The command line: `plugboard serve --stdio | --http HOST:PORT`.
         .executableTarget(
             name: "plugboard",
             dependencies: [
-                "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost",
+                "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost", "PlugboardOperations",
                 "PlugboardSandbox",  // teams: team providers run in sandboxed workers
                 .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

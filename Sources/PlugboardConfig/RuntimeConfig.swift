@@ -161,7 +161,18 @@ public struct RuntimeConfig: Sendable, Equatable {
     }
 
     public struct Logging: Sendable, Equatable {
+        public enum Format: String, Sendable, CaseIterable {
+            /// Lines for people: `2026-12-06T12:00:00+0000 info plugboard: …`.
+            case text
+            /// One JSON object per line, for log shippers.
+            case json
+        }
+
         public var level: LogLevel
-        public init(level: LogLevel = .info) { self.level = level }
+        public var format: Format
+        public init(level: LogLevel = .info, format: Format = .text) {
+            self.level = level
+            self.format = format
+        }
     }
 }

@@ -48,6 +48,9 @@ public struct RuntimeConfigDecoder: Sendable {
             if let level = logging.choice("level", among: LogLevel.allCases.map(\.name)) {
                 config.logging.level = LogLevel(name: level)!
             }
+            if let format = logging.choice("format", among: RuntimeConfig.Logging.Format.allCases.map(\.rawValue)) {
+                config.logging.format = RuntimeConfig.Logging.Format(rawValue: format)!
+            }
             logging.finish()
         }
         let surfaceNames = config.surfaces.map(\.name)

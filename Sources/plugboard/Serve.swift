@@ -7,6 +7,7 @@ import PlugboardCore
 import PlugboardHost
 import PlugboardJSON
 import PlugboardMCP
+import PlugboardOperations
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,9 +63,20 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let logger = Logger(label: "plugboard")
         var config = try options.loadConfig()
+        let logging = config.logging
+        LoggingSystem.bootstrap { label in
+            let level = Logger.Level(logging.level)
+            switch logging.format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            }
+        }
+        let logger = Logger(label: "plugboard")
         if let pageSize { config.transports.limits.listPageSize = pageSize }
         let stdioSurface = surface ?? config.transports.stdio.surface
         guard config.surfaces.contains(where: { $0.name == stdioSurface }) || !stdio else {
@@ -90,8 +102,9 @@ struct Serve: AsyncParsableCommand {
 
         let address = http.flatMap(HTTPAddress.init) ?? HTTPAddress(host: config.transports.http.host, port: config.transports.http.port)
         logger.info("configuration: \(options.configName)")
-        StandardError.write(StartupSummary(config: config, host: host, stdioSurface: stdio ? stdioSurface : nil,
-                                           httpAddress: stdio ? nil : address).text)
+        let summary = StartupSummary(config: config, host: host, stdioSurface: stdio ? stdioSurface : nil,
+                                     httpAddress: stdio ? nil : address).text
+        if logging.format == .json { logger.notice("\(summary)") } else { StandardError.write(summary) }
         let limits = config.transports.limits
         let server = MCPServer(store: host.store, configuration: .init(
             limits: JSONParser.Limits(maxDepth: maxDepth ?? limits.maxJSONDepth, maxBytes: maxMessageBytes ?? limits.maxRequestBytes),
@@ -173,5 +186,19 @@ extension HTTPLimits {
         headerTimeout = .milliseconds(limits.headerTimeoutMilliseconds)
         bodyTimeout = .milliseconds(limits.bodyTimeoutMilliseconds)
         keepAliveTimeout = .milliseconds(limits.keepAliveTimeoutMilliseconds)
+    }
+}
+
+extension Logger.Level {
+    /// The configured level in swift-log's terms (it has no alert or emergency: those are critical).
+    init(_ level: LogLevel) {
+        switch level {
+        case .debug: self = .debug
+        case .info: self = .info
+        case .notice: self = .notice
+        case .warning: self = .warning
+        case .error: self = .error
+        case .critical, .alert, .emergency: self = .critical
+        }
     }
 }

@@ -35,6 +35,30 @@ private func toolNames(_ list: JSONValue?) -> [String: [String]] {
         #expect(summary.contains("warning: $.mounts[1] names provider 'nothere', but no file in the plugin directories has that plugin id"))
     }
 
+    @Test("logging.format json: every stderr line is one JSON object with timestamp, level, logger and message; logging.level is honoured")
+    func jsonLogLines() async throws {
+        let directory = BuildProducts.temporaryDirectory("serve")
+        try writeConfig(#"""
+            {"plugin_directories":["${bundled}"],
+             "mounts":[{"namespace":"math","provider":"calculator"},{"namespace":"x","provider":"nothere"}],
+             "logging":{"format":"json","level":"notice"}}
+            """#, to: directory)
+        let server = try StdioServer(arguments: ["--config", directory + "/runtime.json"])
+        #expect(await server.initialize()?["result"]?["serverInfo"]?["name"]?.stringValue == "plugboard")
+        #expect(await server.finish() == 0)
+        let lines = server.stderr.split(separator: "\n").map(String.init)
+        let records = lines.compactMap { try? JSONParser.parse($0) }
+        #expect(!lines.isEmpty && records.count == lines.count, "lines that are not JSON: \(lines.filter { (try? JSONParser.parse($0)) == nil })")
+        for record in records {
+            #expect(record["timestamp"]?.stringValue?.hasSuffix("Z") == true && record["logger"]?.stringValue != nil)
+            #expect(["notice", "warning", "error", "critical"].contains(record["level"]?.stringValue ?? ""),
+                    "below the configured level: \(record.jsonText)")
+        }
+        #expect(records.contains { $0["level"] == .string("warning") && $0["message"]?.stringValue?.contains("names provider 'nothere'") == true })
+        #expect(records.contains { $0["message"]?.stringValue?.hasPrefix("plugboard: serving") == true }, "the summary is one record")
+        #expect(!records.contains { $0["message"]?.stringValue?.hasPrefix("loaded calculator") == true }, "info records are below notice")
+    }
+
     @Test func sighupReloadsTheConfigurationAndKeepsItWhenInvalid() async throws {
         let directory = BuildProducts.temporaryDirectory("serve")
         try writeConfig(#"{"plugin_directories":["${bundled}"],"mounts":[{"namespace":"math","provider":"calculator"}]}"#, to: directory)

@@ -76,6 +76,12 @@ private func issues(_ text: String) -> [String] {
             == ["$.transports.limits.max_connection_per_address: unknown key 'max_connection_per_address'; did you mean 'max_connections_per_address'?"])
     }
 
+    @Test func logFormatIsTextOrJSON() throws {
+        #expect(try decode("{}").logging.format == .text)
+        #expect(try decode(#"{"logging":{"format":"json","level":"warning"}}"#).logging == .init(level: .warning, format: .json))
+        #expect(issues(#"{"logging":{"format":"jsonl"}}"#).first?.hasPrefix("$.logging.format: 'jsonl' is not one of 'text', 'json'") == true)
+    }
+
     @Test func wrongTypesNameThePathAndWhatWasFound() {
         #expect(issues(#"{"transports":{"http":{"port":"8000"}}}"#)
             == ["$.transports.http.port: expected a whole number from 0 to 65535, found a string \"8000\""])
