@@ -24,6 +24,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),  // connection limits and deadlines
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),  // HTTP parts in the channel pipeline
+        // --- operations: metrics and traces ---
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP over HTTP/protobuf only: the gRPC exporter would add a toolchain's worth of build for nothing.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         // --- end MCP server ---
         // --- interop tests: the official Swift SDK client, test-only ---
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
@@ -65,12 +71,24 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),  // spans: the API only, no exporter
             ],
             swiftSettings: strict),
-        // Operations: what an operator's tooling reads (log lines as JSON for shippers).
+        // Operations: what an operator's tooling reads: Prometheus metrics, OTLP traces, the admin listener, log
+        // lines as JSON for shippers.
         .target(
             name: "PlugboardOperations",
-            dependencies: ["PlugboardJSON", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PlugboardJSON", "PlugboardCore", "PlugboardMCP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),  // the admin listener
+            ],
             swiftSettings: strict),
         // The command line: `plugboard serve --stdio | --http HOST:PORT`.
         .executableTarget(

@@ -14,6 +14,9 @@ public struct RuntimeConfig: Sendable, Equatable {
     public var teams: [Team]
     /// Where the audit trail goes; nil: no audit log.
     public var audit: AuditSpec?
+    /// Prometheus metrics and OTLP traces (OperationsConfig.swift).
+    public var metrics = Metrics()
+    public var tracing = Tracing()
 
     public init(
         pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [Surface] = [Surface(name: "mcp", path: "/mcp")],
@@ -86,6 +89,8 @@ public struct RuntimeConfig: Sendable, Equatable {
         public var stdio: Stdio
         public var http: HTTP
         public var limits: Limits
+        /// The admin listener for /metrics and the probes; nil: they are served by the HTTP listener.
+        public var admin: Admin?
 
         public init(stdio: Stdio = Stdio(), http: HTTP = HTTP(), limits: Limits = Limits()) {
             self.stdio = stdio

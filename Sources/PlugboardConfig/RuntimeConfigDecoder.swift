@@ -44,6 +44,7 @@ public struct RuntimeConfigDecoder: Sendable {
         checkUnique(config.surfaces.map(\.path), what: "surface path", at: "$.surfaces", log: log)
         if let transports = root.object("transports") { config.transports = self.transports(transports, log: log) }
         decodeTeams(root, into: &config, log: log)  // RuntimeConfigDecoder+Teams.swift
+        decodeOperations(root, into: &config)  // OperationsConfig.swift
         if let logging = root.object("logging") {
             if let level = logging.choice("level", among: LogLevel.allCases.map(\.name)) {
                 config.logging.level = LogLevel(name: level)!
@@ -183,6 +184,7 @@ public struct RuntimeConfigDecoder: Sendable {
             if let delay = http.integer("drain_delay_ms", in: 0...3_600_000) { transports.http.drainDelayMilliseconds = delay }
             http.finish()
         }
+        if let admin = reader.object("admin") { transports.admin = self.admin(admin) }
         if let limits = reader.object("limits") {
             if let v = limits.integer("max_request_bytes", in: 1_024...(1 << 30)) { transports.limits.maxRequestBytes = v }
             if let v = limits.integer("max_response_bytes", in: 1_024...(1 << 30)) { transports.limits.maxResponseBytes = v }

@@ -57,6 +57,9 @@ public protocol Provider: AnyObject, Sendable {
     /// Why the provider cannot serve calls right now (a sandboxed worker's open circuit breaker), for a readiness
     /// probe; nil when it can.
     var unreadiness: String? { get }
+
+    /// The process the provider's calls run in, when not the host's own (a sandboxed worker's pid), for traces.
+    var processID: Int32? { get }
 }
 
 /// Whether `Provider.invokeNow` may run a component that could take long.
@@ -71,6 +74,7 @@ extension Provider {
     public func invokeNow(_ invocation: Invocation, policy: InlinePolicy) -> Result<[UInt8], InvocationError>? { nil }
     public var callTimeout: Duration? { nil }
     public var unreadiness: String? { nil }
+    public var processID: Int32? { nil }
     public func begin(_ invocation: Invocation, context: InvocationContext,
                       ended: @escaping @Sendable (Result<[UInt8], InvocationError>) -> Void) -> (@Sendable () -> Void)? { nil }
 }

@@ -111,6 +111,11 @@ public final class PluginHost: Sendable {
         }
     }
 
+    /// The provider instances loaded now, each with what it was made from and the team it runs for (metrics).
+    public var loadedProviders: [(plugin: PluginIdentity, team: String?, ready: Bool)] {
+        state.withLock { state in state.instances.values.map { ($0.plugin, $0.placement.team, $0.provider.unreadiness == nil) } }
+    }
+
     /// Files skipped because they failed to load, with the reason.
     public var skippedFiles: [ProviderLoadFailure] {
         state.withLock { state in

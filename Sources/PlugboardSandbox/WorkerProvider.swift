@@ -17,6 +17,7 @@ public final class WorkerProvider: Provider {
 
     private let config: RawJSON
     private let log: @Sendable (LogRecord) -> Void
+    private let supervision: @Sendable (SupervisionEvent) -> Void
     private let labels: [ComponentKey: String]
 
     private struct State {
@@ -33,12 +34,14 @@ public final class WorkerProvider: Provider {
 
     /// Starts a worker for `file` with `config` under `policy`, and waits until it has loaded the plugin.
     /// `log` receives the sandbox report, plugin log lines outside calls, its stdout/stderr, and supervision events.
+    /// `supervision` is told of worker starts, deaths and circuit openings.
     public static func launch(
         file: String, config: RawJSON = .emptyObject, policy: SandboxPolicy = SandboxPolicy(),
-        log: @escaping @Sendable (LogRecord) -> Void = { _ in }
+        log: @escaping @Sendable (LogRecord) -> Void = { _ in },
+        supervision: @escaping @Sendable (SupervisionEvent) -> Void = { _ in }
     ) async throws(WorkerStartError) -> WorkerProvider {
         try await offPool { () throws(WorkerStartError) in
-            try launchBlocking(file: file, config: config, policy: policy, log: log)
+            try launchBlocking(file: file, config: config, policy: policy, log: log, supervision: supervision)
         }.get()
     }
 
@@ -46,7 +49,8 @@ public final class WorkerProvider: Provider {
     /// ready, at most `policy.startTimeout`. Call it off Swift's cooperative pool where you can.
     public static func launchBlocking(
         file: String, config: RawJSON = .emptyObject, policy: SandboxPolicy = SandboxPolicy(),
-        log: @escaping @Sendable (LogRecord) -> Void = { _ in }
+        log: @escaping @Sendable (LogRecord) -> Void = { _ in },
+        supervision: @escaping @Sendable (SupervisionEvent) -> Void = { _ in }
     ) throws(WorkerStartError) -> WorkerProvider {
         let relay = DeathRelay()
         let (connection, ready) = try WorkerLauncher.start(file: file, config: config, policy: policy, log: log, onDeath: relay.fire)
@@ -54,15 +58,18 @@ public final class WorkerProvider: Provider {
             log(LogRecord(level: layer.status == .applied || layer.status == .disabled ? .info : .warning,
                           logger: "\(ready.info.id)/sandbox", message: layer.description))
         }
-        return WorkerProvider(file: file, config: config, policy: policy, log: log, relay: relay, first: connection, ready: ready)
+        supervision(.started)
+        return WorkerProvider(file: file, config: config, policy: policy, log: log, supervision: supervision, relay: relay,
+                              first: connection, ready: ready)
     }
 
     private init(file: String, config: RawJSON, policy: SandboxPolicy, log: @escaping @Sendable (LogRecord) -> Void,
-                 relay: DeathRelay, first: WorkerConnection, ready: WorkerMessage.Ready) {
+                 supervision: @escaping @Sendable (SupervisionEvent) -> Void, relay: DeathRelay, first: WorkerConnection, ready: WorkerMessage.Ready) {
         self.file = file
         self.config = config
         self.policy = policy
         self.log = log
+        self.supervision = supervision
         info = ready.info
         components = ready.components
         sandboxReport = ready.report
@@ -121,6 +128,7 @@ public final class WorkerProvider: Provider {
     public var restartCount: Int { state.withLock { $0.restarts } }
     /// The pid of the current worker, if one runs.
     public var workerPID: Int32? { state.withLock { $0.worker?.process.pid } }
+    public var processID: Int32? { workerPID }
     public var isCircuitOpen: Bool {
         state.withLock { state in state.circuitOpenUntil.map { ContinuousClock.now < $0 } ?? false }
     }
@@ -162,22 +170,25 @@ public final class WorkerProvider: Provider {
     private func workerDied(_ connection: WorkerConnection, _ death: WorkerDeath) {
         guard death != .stopped else { return }
         log(LogRecord(level: .error, logger: "\(info.id)/supervisor", message: "worker (pid \(connection.process.pid)) of provider '\(info.id)' \(death)"))
-        state.withLock { state in
-            guard state.worker === connection else { return }
+        supervision(.died(death))
+        let circuitOpened = state.withLock { state -> Bool in
+            guard state.worker === connection else { return false }
             state.worker = nil
             state.lastDeath = death
             state.consecutiveDeaths += 1
-            guard !state.retired else { return }
+            guard !state.retired else { return false }
             if state.consecutiveDeaths >= policy.restart.circuitThreshold {
                 state.circuitOpenUntil = ContinuousClock.now + policy.restart.circuitCooldown
                 log(LogRecord(level: .critical, logger: "\(info.id)/supervisor",
                               message: "circuit open for \(policy.restart.circuitCooldown): \(state.consecutiveDeaths) deaths in a row"))
-                return
+                return true
             }
             if state.restart == nil {
                 _ = scheduleRestart(&state, after: policy.restart.backoff(afterDeaths: state.consecutiveDeaths))
             }
+            return false
         }
+        if circuitOpened { supervision(.circuitOpened) }
     }
 
     /// Starts a new worker after `delay`; calls that arrive meanwhile wait for it. Called with the lock held.
@@ -213,17 +224,18 @@ public final class WorkerProvider: Provider {
                 return state.retired
             }
             connection.startReading()
-            if retired { connection.kill(because: .stopped) }
+            if retired { connection.kill(because: .stopped) } else { supervision(.restarted) }
             return connection
         case .failure(let error):
             log(LogRecord(level: .error, logger: "\(info.id)/supervisor", message: error.description))
-            state.withLock { state in
+            let circuitOpened = state.withLock { state -> Bool in
                 state.restart = nil
                 state.consecutiveDeaths += 1
-                if state.consecutiveDeaths >= policy.restart.circuitThreshold {
-                    state.circuitOpenUntil = ContinuousClock.now + policy.restart.circuitCooldown
-                }
+                guard state.consecutiveDeaths >= policy.restart.circuitThreshold else { return false }
+                state.circuitOpenUntil = ContinuousClock.now + policy.restart.circuitCooldown
+                return true
             }
+            if circuitOpened { supervision(.circuitOpened) }
             throw error
         }
     }

@@ -85,8 +85,12 @@ struct Serve: AsyncParsableCommand {
         // Before any plugin's code runs: whatever a provider prints must not reach the client's stream.
         let stdioDescriptors = stdio ? try StdioDescriptors.claim(logger: logger) : nil
         let builtins = diagnostics ? [MountNode(namespace: "diag", providers: [DiagnosticsProvider()])] : []
-        let teams = try TeamServing(config: config, logger: logger)  // Teams/TeamServing.swift
+        let observability = try Observability(config: config, logger: logger)  // metrics and traces
+        let teams = try TeamServing(config: config, logger: logger) { provider, event in  // Teams/TeamServing.swift
+            observability.supervision(provider: provider, event: event)
+        }
         let host = PluginHost(config: config, factory: teams.factory, builtins: builtins) { event in
+            observability.hostEvent(event)
             switch event {
             case .warning, .skipped: logger.warning("\(event)")
             default: logger.info("\(event)")
@@ -95,8 +99,10 @@ struct Serve: AsyncParsableCommand {
         host.startWatching()
         let access = teams.access(host: host)
         let reloader = options.configFile.map { file in
-            ConfigReloader(file: file, host: host, logger: logger) { [authenticator = access.authenticator] config in
+            ConfigReloader(file: file, host: host, logger: logger, onRefused: { observability.metrics?.configReloaded(applied: false) }) {
+                [authenticator = access.authenticator] config in
                 authenticator?.update(config.teams)  // new and revoked tokens apply at once
+                observability.metrics?.configReloaded(applied: true)
             }
         }
 
@@ -112,18 +118,36 @@ struct Serve: AsyncParsableCommand {
             subscriptionLimits: Subscriptions.Limits(total: limits.maxSubscriptions, perClient: limits.maxSubscriptionsPerClient),
             taskLimits: TaskRegistry.Limits(total: limits.maxTasks, perOwner: limits.maxTasksPerTeam,
                                             ttlMilliseconds: limits.taskTTLSeconds * 1_000,
-                                            runAsTaskAfterMilliseconds: limits.runAsTaskAfterMilliseconds)))
+                                            runAsTaskAfterMilliseconds: limits.runAsTaskAfterMilliseconds),
+            observer: observability.metrics, tracing: observability.tracing))
         if !stdio { DescriptorLimit.raise(toFit: limits.maxConnections, logger: logger) }
+        observability.start()
+        let scrape = observability.scrape(host: host)
+        let admin = config.transports.admin
+        var health = HealthProbes(readiness: { host.unreadiness })
         if let stdioDescriptors {
+            observability.transportOpened { [subscriptions = server.subscriptions] in (0, 0, subscriptions.count) }
+            let adminListener = admin.map { AdminListener(host: $0.host, port: $0.port, health: health, metrics: scrape, logger: logger) }
+            let adminTask = adminListener.map { listener in Task { try await listener.run() } }
             await StdioTransport.run(server: server, surface: stdioSurface, principal: access.stdioPrincipal, logger: logger,
                                      input: stdioDescriptors.input, output: stdioDescriptors.output)
+            adminTask?.cancel()
         } else {
-            try await HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
-                                    sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
-                                    authenticator: access.authenticator, limits: HTTPLimits(limits),
-                                    readiness: { host.unreadiness },
-                                    drainDelay: .milliseconds(config.transports.http.drainDelayMilliseconds)).run()
+            // /metrics goes on the admin listener when there is one, else beside the MCP paths.
+            let transport = HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
+                                          sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
+                                          authenticator: access.authenticator, limits: HTTPLimits(limits),
+                                          readiness: { host.unreadiness },
+                                          drainDelay: .milliseconds(config.transports.http.drainDelayMilliseconds),
+                                          metrics: admin == nil ? scrape : nil)
+            observability.transportOpened { transport.occupancy }
+            health = transport.health  // the admin listener's /readyz reports the drain too
+            let adminListener = admin.map { AdminListener(host: $0.host, port: $0.port, health: health, metrics: scrape, logger: logger) }
+            let adminTask = adminListener.map { listener in Task { try await listener.run() } }
+            defer { adminTask?.cancel() }
+            try await transport.run()
         }
+        await observability.stop()
         reloader?.stop()
         host.stopWatching()
         teams.close()
@@ -134,7 +158,8 @@ struct Serve: AsyncParsableCommand {
 final class ConfigReloader {
     private let source: any DispatchSourceSignal
 
-    init(file: String, host: PluginHost, logger: Logger, onReload: (@Sendable (RuntimeConfig) -> Void)? = nil) {
+    init(file: String, host: PluginHost, logger: Logger, onRefused: (@Sendable () -> Void)? = nil,
+         onReload: (@Sendable (RuntimeConfig) -> Void)? = nil) {
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "plugboard.sighup"))
         source.setEventHandler {
@@ -146,6 +171,7 @@ final class ConfigReloader {
                 logger.notice("reloaded \(file)\(note)")
             } catch {
                 logger.error("SIGHUP: \(error.description)\nkept the running configuration")
+                onRefused?()
             }
         }
         source.resume()

@@ -30,6 +30,13 @@ public struct IncomingMessage: Sendable {
     /// trail reports it apart from the call's own duration.
     public var rateWait: Duration = .zero
 
+    /// The transport's W3C trace context headers (HTTP `traceparent`, `tracestate`), used when `_meta` has none.
+    public var transportTraceparent: String?
+    public var transportTracestate: String?
+
+    /// The request's metrics and span, once the server has begun watching it (only while someone watches).
+    var observation: RequestObservation?
+
     /// The raw bytes of one member of `params`, or nil.
     public func param(_ key: StaticString) -> ArraySlice<UInt8>? {
         bytes.withUnsafeBufferPointer { buffer in

@@ -30,6 +30,24 @@ public enum WireMessages {
         return out
     }
 
+    private static let errorCodeMiddle = Array(#","error":{"code":"#.utf8)
+
+    /// The error code of a reply `error(id:_:)` rendered for `id`, or nil when the reply is a result. Reads the
+    /// bytes at the known offset, so an id that contains `"error"` cannot mislead it.
+    static func errorCode(in reply: [UInt8], id: [UInt8]) -> Int? {
+        var index = resultHead.count + id.count
+        guard reply.count > index + errorCodeMiddle.count, reply[index...].starts(with: errorCodeMiddle) else { return nil }
+        index += errorCodeMiddle.count
+        var negative = false
+        if reply[index] == UInt8(ascii: "-") { negative = true; index += 1 }
+        var value = 0
+        while index < reply.count, reply[index] >= UInt8(ascii: "0"), reply[index] <= UInt8(ascii: "9"), value < 1 << 40 {
+            value = value * 10 + Int(reply[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        return negative ? -value : value
+    }
+
     public static func notification(method: String, params: [UInt8]) -> [UInt8] {
         var out = notificationHead
         JSONWriter.appendString(method, to: &out)

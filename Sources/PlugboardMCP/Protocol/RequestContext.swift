@@ -61,6 +61,18 @@ public struct RequestContext: Sendable {
         return kept.members.isEmpty ? .emptyObject : RawJSON(.object(kept))
     }
 
+    /// `meta` (a pass-through object) with its `traceparent` and `tracestate` replaced by `trace`'s.
+    static func replacingTraceContext(in meta: RawJSON, with trace: TraceCarrier) -> RawJSON {
+        guard let traceparent = trace.traceparent else { return meta }
+        var object = (try? meta.parsed())?.objectValue ?? JSONObject()
+        object.members.removeAll { $0.key == "traceparent" || $0.key == "tracestate" }
+        object.members.append((key: "traceparent", value: .string(traceparent)))
+        if let tracestate = trace.tracestate, !tracestate.isEmpty {
+            object.members.append((key: "tracestate", value: .string(tracestate)))
+        }
+        return RawJSON(.object(object))
+    }
+
     static func isHostKey(_ key: String) -> Bool {
         key == "fastmcp" || key == "progressToken" || key.hasPrefix(reservedPrefix)
     }

@@ -21,6 +21,15 @@ extension MCPServer {
     public func respondNow(to message: IncomingMessage, session: MCPSession, policy: InlinePolicy,
                            willRun: (_ timeout: Duration?) -> Void = { _ in }) -> ImmediateReply {
         guard let id = message.id else { return .answered(nil) }
+        var message = message
+        let observation = observe(&message, session: session)
+        let reply = respondNow(to: message, id: id, session: session, policy: policy, willRun: willRun)
+        if case .answered(let answer) = reply { observation?.finish(answer) }
+        return reply  // deferred: the observation travels with the routed call (or, for a task, begins again there)
+    }
+
+    private func respondNow(to message: IncomingMessage, id: [UInt8], session: MCPSession, policy: InlinePolicy,
+                            willRun: (_ timeout: Duration?) -> Void) -> ImmediateReply {
         do throws(RPCError) {
             switch try firstStep(for: message, session: session) {
             case .answered(let result):

@@ -28,8 +28,8 @@ extension MCPServer {
     func routeCall(_ message: IncomingMessage, session: MCPSession, context: RequestContext) throws(RPCError) -> RoutedCall {
         let (kind, exposed) = try target(of: message)
         // The audit trail (CallAudit.swift): recorded when this call ends, however it ends.
-        let audit = CallAudit.start(configuration.observeCall, session: session, kind: kind, exposed: exposed,
-                                    rateWait: message.rateWait)
+        let audit = CallAudit.start(configuration.observeCall, observer: configuration.observer, observation: message.observation,
+                                    session: session, kind: kind, exposed: exposed, rateWait: message.rateWait)
         do {
             return RoutedCall(call: try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit),
                               audit: audit)
@@ -83,11 +83,12 @@ extension MCPServer {
             audit?.outcome = "not_found"
             throw rpcError(for: error, stateless: context.isStateless)
         }
-        audit?.provider = route.provider.info
-        audit?.version = route.invocation.version?.raw
-
         var invocation = route.invocation
         invocation.meta = context.passThroughMeta
+        if let trace = audit?.routed(route) {
+            // The provider continues the provider call's span, not the caller's.
+            invocation.meta = RequestContext.replacingTraceContext(in: invocation.meta, with: trace)
+        }
         if kind != .resource, let arguments = message.param("arguments"), !arguments.bytesEqual("null") {
             // Already validated by the envelope scan: pass the client's bytes through untouched.
             guard arguments.first == UInt8(ascii: "{") else {

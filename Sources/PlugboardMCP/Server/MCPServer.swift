@@ -13,6 +13,11 @@ public final class MCPServer: Sendable {
         /// Told of every tools/call, prompts/get and resources/read once it ends (the audit trail). Called on the
         /// request's task: keep it cheap (hand the record to a writer thread).
         public var observeCall: (@Sendable (CallRecord) -> Void)?
+        /// Told of every request and call as it ends (metrics). Nil: nothing is measured.
+        public var observer: (any ServerObserver)?
+        /// Whether requests get spans from the installed tracer (`InstrumentationSystem`), continuing the caller's
+        /// `traceparent`. Off: no span is made and the request path does not look for trace context.
+        public var tracing: Bool
         /// Bounds on `subscriptions/listen` streams.
         public var subscriptionLimits: Subscriptions.Limits
         /// Bounds on tasks: how many, and how long they are kept.
@@ -22,8 +27,11 @@ public final class MCPServer: Sendable {
                     serverName: String = "plugboard", serverVersion: String = "0.1.0", instructions: String? = nil,
                     observeCall: (@Sendable (CallRecord) -> Void)? = nil,
                     subscriptionLimits: Subscriptions.Limits = Subscriptions.Limits(),
-                    taskLimits: TaskRegistry.Limits = TaskRegistry.Limits()) {
+                    taskLimits: TaskRegistry.Limits = TaskRegistry.Limits(),
+                    observer: (any ServerObserver)? = nil, tracing: Bool = false) {
             self.observeCall = observeCall
+            self.observer = observer
+            self.tracing = tracing
             self.subscriptionLimits = subscriptionLimits
             self.taskLimits = taskLimits
             self.limits = limits
@@ -117,7 +125,18 @@ public final class MCPServer: Sendable {
     /// A routed call goes without a task when its provider can start it so, else on one; anything else (a request
     /// `respondNow` did not see) on a task from the start.
     private func run(_ message: IncomingMessage, id: [UInt8], session: MCPSession, notify: @escaping Notify,
-                     relay: CancelRelay, routed: RoutedCall?, reply: @escaping @Sendable ([UInt8]?) -> Void) {
+                     relay: CancelRelay, routed: RoutedCall?, reply finalReply: @escaping @Sendable ([UInt8]?) -> Void) {
+        var watched = message
+        let reply: @Sendable ([UInt8]?) -> Void
+        // A call `respondNow` routed keeps the observation it began there; anything else begins one here.
+        if let observation = routed?.audit?.observation ?? observe(&watched, session: session) {
+            reply = { answer in
+                observation.finish(answer)
+                finalReply(answer)
+            }
+        } else {
+            reply = finalReply
+        }
         if let routed {
             if beginWithoutTask(routed, id: id, session: session, notify: notify, relay: relay, reply: reply) { return }
             relay.attach(Task {
@@ -131,16 +150,28 @@ public final class MCPServer: Sendable {
             })
             return
         }
-        relay.attach(Task {
+        relay.attach(Task { [watched] in
             let answer: [UInt8]?
             do throws(RPCError) {
-                answer = try await self.result(for: message, session: session, notify: notify)
+                answer = try await self.result(for: watched, session: session, notify: notify)
                     .map { WireMessages.result(id: id, result: $0) }
             } catch {
                 answer = WireMessages.error(id: id, error)
             }
             reply(answer)
         })
+    }
+
+    /// Whether anyone watches requests: metrics or traces.
+    var observes: Bool { configuration.observer != nil || configuration.tracing }
+
+    /// Begins watching `message` (it carries the observation on to the call it routes), or nil when no one watches.
+    func observe(_ message: inout IncomingMessage, session: MCPSession) -> RequestObservation? {
+        guard observes else { return nil }
+        let observation = RequestObservation(message, session: session, observer: configuration.observer,
+                                             tracing: configuration.tracing)
+        message.observation = observation
+        return observation
     }
 
     /// The answer to a request whose id is already in flight in its session.

@@ -26,7 +26,8 @@ public final class Subscriptions: Sendable {
         self.serverInfo = serverInfo
     }
 
-    var count: Int { open.withLock { $0.count } }
+    /// Open listen streams.
+    public var count: Int { open.withLock { $0.count } }
 
     /// Opens a stream: checks the bounds, sends the acknowledgement first, then watches `store` for `surface`.
     func subscribe(id: [UInt8], filter: ListenFilter, store: RoutingTableStore, surface: String, team: String?,

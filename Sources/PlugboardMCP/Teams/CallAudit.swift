@@ -1,33 +1,79 @@
 import PlugboardCore
+import Tracing
 
-/// Collects what one call's audit record needs while the call runs, and hands the record over when it ends.
-/// Costs nothing when no one observes calls: then there is none (`start` gives nil). Used by one thread at a
+/// Collects what one call's record needs while the call runs, and hands the record over when it ends: to the
+/// audit trail, to the observer (metrics), and to the tracer (a child span of the request's for the provider
+/// call). Costs nothing when no one watches: then there is none (`start` gives nil). Used by one thread at a
 /// time: the request's, then (for a call started without a task) the one its outcome arrives on.
 final class CallAudit: @unchecked Sendable {
-    static func start(_ observe: (@Sendable (CallRecord) -> Void)?, session: MCPSession, kind: ComponentKind,
-                      exposed: String, rateWait: Duration) -> CallAudit? {
-        observe.map { CallAudit(observe: $0, session: session, kind: kind, exposed: exposed, rateWait: rateWait) }
+    static func start(_ observe: (@Sendable (CallRecord) -> Void)?, observer: (any ServerObserver)?, observation: RequestObservation?,
+                      session: MCPSession, kind: ComponentKind, exposed: String, rateWait: Duration) -> CallAudit? {
+        guard observe != nil || observer != nil || observation != nil else { return nil }
+        return CallAudit(observe: observe, observer: observer, observation: observation, session: session, kind: kind,
+                         exposed: exposed, rateWait: rateWait)
     }
 
     private let observe: (@Sendable (CallRecord) -> Void)?
+    private let observer: (any ServerObserver)?
+    let observation: RequestObservation?
     private let session: MCPSession
     private let kind: ComponentKind
     private let exposed: String
     private let started = ContinuousClock.now
     private let rateWait: Duration
+    private var providerSpan: (any Span)?
+    private var running = false
     var provider: ProviderInfo?
     var version: String?
+    var component: String?
     /// Until the call says otherwise, it ended in a protocol error (bad params, cancelled before routing…).
     var outcome = "error"
     var detail: String?
 
-    init(observe: (@Sendable (CallRecord) -> Void)?, session: MCPSession, kind: ComponentKind, exposed: String,
-         rateWait: Duration) {
+    private init(observe: (@Sendable (CallRecord) -> Void)?, observer: (any ServerObserver)?, observation: RequestObservation?,
+                 session: MCPSession, kind: ComponentKind, exposed: String, rateWait: Duration) {
         self.observe = observe
+        self.observer = observer
+        self.observation = observation
         self.rateWait = rateWait
         self.session = session
         self.kind = kind
         self.exposed = exposed
+    }
+
+    /// The call is routed to `route` and its provider is about to run it. Returns the trace context the provider
+    /// gets in `_meta` (the provider call's span), or nil when not tracing.
+    func routed(_ route: Route) -> TraceCarrier? {
+        provider = route.provider.info
+        version = route.invocation.version?.raw
+        component = route.exposedKey
+        running = true
+        observer?.callStarted()
+        guard let observation, let parent = observation.spanContext else { return nil }
+        observation.target = route.exposedKey
+        observation.callAttributes = callAttributes(route)
+        let span = InstrumentationSystem.tracer.startSpan(
+            "provider \(route.provider.info.id)", context: parent, ofKind: .internal, at: DefaultTracerClock.now,
+            function: #function, file: #fileID, line: #line)
+        span.updateAttributes { attributes in
+            attributes["plugboard.provider"] = route.provider.info.id
+            attributes["plugboard.provider.version"] = route.provider.info.version
+            if let pid = route.provider.processID { attributes["plugboard.worker.pid"] = Int(pid) }
+            for (key, value) in callAttributes(route) { attributes[key] = value }
+        }
+        providerSpan = span
+        return TraceCarrier.headers(for: span.context)
+    }
+
+    private func callAttributes(_ route: Route) -> [(String, SpanAttribute)] {
+        var attributes: [(String, SpanAttribute)] = []
+        switch kind {
+        case .tool: attributes.append(("gen_ai.tool.name", .string(route.exposedKey)))
+        case .prompt: attributes.append(("gen_ai.prompt.name", .string(route.exposedKey)))
+        case .resource, .resourceTemplate: attributes.append(("mcp.resource.uri", .string(exposed)))
+        }
+        if let version { attributes.append(("plugboard.component.version", .string(version))) }
+        return attributes
     }
 
     func failed(_ error: InvocationError) {
@@ -36,11 +82,21 @@ final class CallAudit: @unchecked Sendable {
     }
 
     func finish() {
-        guard let observe else { return }
         let principal = session.principal
-        observe(CallRecord(
+        var record = CallRecord(
             team: principal?.team, tokenID: principal?.tokenID, tokenHash: principal?.tokenHash, surface: session.surface,
             kind: kind, exposed: exposed, version: version, provider: provider, duration: ContinuousClock.now - started,
-            rateWait: rateWait, outcome: outcome, detail: detail))
+            rateWait: rateWait, outcome: outcome, detail: detail)
+        record.component = component
+        observe?(record)
+        observer?.callEnded(record, ran: running)
+        if let providerSpan {
+            providerSpan.attributes["plugboard.outcome"] = outcome
+            let isError = outcome != "ok"
+            providerSpan.attributes["plugboard.is_error"] = isError
+            observation?.callAttributes.append(("plugboard.is_error", .bool(isError)))
+            if isError { providerSpan.setStatus(SpanStatus(code: .error, message: detail)) }
+            providerSpan.end()
+        }
     }
 }

@@ -11,6 +11,9 @@ public struct CallRecord: Sendable {
     /// The name or URI as the client used it.
     public var exposed: String
     public var version: String?
+    /// The component as the routing table knows it (its exposed name, or a template's URI template), once routed;
+    /// nil when the call named nothing the surface serves.
+    public var component: String?
     public var provider: ProviderInfo?
     /// The call's own time, from routing to its answer.
     public var duration: Duration

@@ -31,10 +31,14 @@ struct HTTPEndpoint: Sendable {
                 "the body exceeds the limit of \(server.configuration.limits.maxBytes) bytes"))
         }
         let bytes = Array(buffer: body)
-        let message: IncomingMessage
+        var message: IncomingMessage
         switch server.scan(bytes) {
         case .failure(let failure): return Self.error(.badRequest, failure.id, failure.error)
         case .success(let scanned): message = scanned
+        }
+        if server.configuration.tracing {  // the caller's trace context, when _meta carries none
+            message.transportTraceparent = request.headers[Self.traceparent]
+            message.transportTracestate = request.headers[Self.tracestate]
         }
         let meta: JSONObject?
         do { meta = try message.meta() } catch { return Self.error(.badRequest, message.id, error) }
@@ -106,6 +110,9 @@ struct HTTPEndpoint: Sendable {
                                 size: size)
         }
     }
+
+    static let traceparent = HTTPField.Name("traceparent")!
+    static let tracestate = HTTPField.Name("tracestate")!
 
     /// JSON when the request cannot produce notifications; otherwise an SSE stream carrying them, then the response.
     private func answer(_ message: IncomingMessage, session: MCPSession, streaming: Bool, request: Request,

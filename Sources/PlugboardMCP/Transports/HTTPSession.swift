@@ -29,6 +29,8 @@ final class HTTPSession: Sendable {
 
     func streamEnded() { stream.withLock { $0 = nil } }
 
+    var hasStream: Bool { stream.withLock { $0 != nil } }
+
     /// A request is running or the GET stream is open: the client is using it, so it is never evicted.
     var isBusy: Bool { mcp.inFlightCount > 0 || stream.withLock { $0 != nil } }
 

@@ -131,6 +131,9 @@ final class HTTPSessions: Service, Sendable {
 
     var count: Int { table.withLock { $0.sessions.count } }
 
+    /// Sessions with their GET stream open (a scrape's look, not for the request path).
+    var openStreamCount: Int { table.withLock { $0.sessions.values.filter(\.hasStream).count } }
+
     /// To every session of `team` (nil: the operator's sessions) — a team's lists change with its own view.
     func broadcast(_ message: [UInt8], team: String?, surface: String? = nil) {
         for session in table.withLock({ Array($0.sessions.values) })

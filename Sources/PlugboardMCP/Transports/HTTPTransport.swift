@@ -22,7 +22,10 @@ public struct HTTPTransport: Sendable {
     /// How long a quota refusal is held before it is sent (HTTPEndpoint+Teams.swift).
     let refusalHold: Duration
     let limits: HTTPLimits
-    let health: HealthProbes
+    public let health: HealthProbes
+    /// The Prometheus exposition served on `GET /metrics` of this listener; nil: not here (off, or on the admin
+    /// listener).
+    let metrics: (@Sendable () -> [UInt8])?
     /// How long to keep serving after SIGTERM, answering 503 on /readyz, before the drain starts.
     let drainDelay: Duration
 
@@ -30,7 +33,8 @@ public struct HTTPTransport: Sendable {
                 sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15),
                 authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100),
                 limits: HTTPLimits = HTTPLimits(), readiness: @escaping @Sendable () -> [String] = { [] },
-                drainDelay: Duration = .zero) {
+                drainDelay: Duration = .zero, metrics: (@Sendable () -> [UInt8])? = nil) {
+        self.metrics = metrics
         self.limits = limits
         self.health = HealthProbes(readiness: readiness)
         self.drainDelay = drainDelay
@@ -47,6 +51,11 @@ public struct HTTPTransport: Sendable {
         self.keepAliveInterval = keepAliveInterval
     }
 
+    /// What is open now, for metrics: sessions, their GET streams, and `subscriptions/listen` streams.
+    public var occupancy: (sessions: Int, sessionStreams: Int, listenStreams: Int) {
+        (sessions.count, sessions.openStreamCount, server.subscriptions.count)
+    }
+
     /// Serves until SIGINT or SIGTERM, then stops accepting, ends the GET streams and finishes requests in flight.
     public func run() async throws {
         let router = Router(context: ClientRequestContext.self)
@@ -58,6 +67,7 @@ public struct HTTPTransport: Sendable {
         }
         router.get(RouterPath(HealthProbes.livenessPath)) { [health] _, _ in health.liveness() }
         router.get(RouterPath(HealthProbes.readinessPath)) { [health] _, _ in health.readinessResponse() }
+        if let metrics { router.get(RouterPath(HealthProbes.metricsPath)) { _, _ in HealthProbes.metricsResponse(metrics()) } }
         var observations = [server.store.observe { [sessions] kinds in
             for method in ListChanged.methods(for: kinds) {
                 sessions.broadcast(WireMessages.notification(method: method, params: Array("{}".utf8)), team: nil)

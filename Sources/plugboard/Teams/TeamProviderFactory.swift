@@ -11,8 +11,13 @@ final class TeamProviderFactory: ProviderFactory {
     let native: LoaderProviderFactory
     let audit: AuditTrail?
     let log: @Sendable (LogRecord) -> Void
+    /// Told of each sandboxed worker's starts, deaths and circuit openings, with the provider's id (metrics).
+    let supervision: @Sendable (_ provider: String, SupervisionEvent) -> Void
 
-    init(native: LoaderProviderFactory, audit: AuditTrail?, log: @escaping @Sendable (LogRecord) -> Void) {
+    init(native: LoaderProviderFactory, audit: AuditTrail?,
+         supervision: @escaping @Sendable (_ provider: String, SupervisionEvent) -> Void = { _, _ in },
+         log: @escaping @Sendable (LogRecord) -> Void) {
+        self.supervision = supervision
         self.native = native
         self.audit = audit
         self.log = log
@@ -37,7 +42,8 @@ final class TeamProviderFactory: ProviderFactory {
             case .sandboxed:
                 let policy = Self.policy(placement)
                 do throws(WorkerStartError) {
-                    provider = try WorkerProvider.launchBlocking(file: plugin.file, config: config, policy: policy, log: log)
+                    provider = try WorkerProvider.launchBlocking(file: plugin.file, config: config, policy: policy, log: log,
+                                                                 supervision: { [supervision] in supervision(plugin.id, $0) })
                 } catch {
                     throw ProviderLoadFailure(file: plugin.file, message: "\(plugin.file): cannot start its sandboxed worker: \(error)")
                 }

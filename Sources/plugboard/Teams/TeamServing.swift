@@ -3,6 +3,7 @@ import PlugboardConfig
 import PlugboardCore
 import PlugboardHost
 import PlugboardMCP
+import PlugboardSandbox
 
 /// What `serve` adds for multi-team hosting: the audit trail, the factory that sandboxes team providers, and,
 /// once the host is up, the bearer authenticator (HTTP) and the operator's stdio principal.
@@ -11,14 +12,15 @@ struct TeamServing {
     let audit: AuditTrail?
     let factory: TeamProviderFactory
 
-    init(config: RuntimeConfig, logger: Logger) throws {
+    init(config: RuntimeConfig, logger: Logger,
+         supervision: @escaping @Sendable (_ provider: String, SupervisionEvent) -> Void = { _, _ in }) throws {
         self.config = config
         if let spec = config.audit {
             do { audit = AuditTrail(log: try AuditLog(spec)) } catch { throw CommandFailure("\(error)") }
         } else {
             audit = nil
         }
-        factory = TeamProviderFactory(native: HostOptions.factory(config), audit: audit) { record in
+        factory = TeamProviderFactory(native: HostOptions.factory(config), audit: audit, supervision: supervision) { record in
             logger.log(level: record.level >= .warning ? .warning : .info, "\(record.logger): \(record.message)")
         }
     }

@@ -1,0 +1,166 @@
+import PlugboardCore
+import PlugboardMCP
+import Prometheus
+import Synchronization
+
+/// The host's Prometheus metrics (swift-prometheus's registry and exposition). It observes the MCP server's
+/// requests and calls, and is told of supervision and reload events; what is a state rather than an event
+/// (providers loaded, sessions and streams open, circuits open) is read at scrape time by `refresh`, so a scrape
+/// during a reload sees one consistent picture.
+///
+/// Handles are cached per label set: the request path does one dictionary lookup under a lock and an atomic add,
+/// never a registry lookup or a label check.
+public final class HostMetrics: ServerObserver, Sendable {
+    public let registry = PrometheusCollectorRegistry()
+
+    private static let durationBuckets: [Duration] = [
+        .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+        .microseconds(2_500), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2_500), .seconds(5),
+        .seconds(10), .seconds(30),
+    ]
+
+    private let operations = HandleCache<DurationHistogram>()
+    private let calls = HandleCache<DurationHistogram>()
+    private let refusals = HandleCache<Counter>()
+    private let supervision = HandleCache<Counter>()
+    private let results = HandleCache<Counter>()
+    private let inFlight: Gauge
+    private let scraped = Mutex(ScrapedSeries())
+
+    /// Series set at scrape time, kept so those that no longer apply (an unloaded provider) are removed.
+    private struct ScrapedSeries {
+        var providers: [[String]: Gauge] = [:]
+    }
+
+    public init() {
+        inFlight = registry.makeGauge(name: MetricNames.callsInFlight.0, labels: [], help: MetricNames.callsInFlight.1)
+        // Every family exists from the start, so a dashboard finds each name (at zero) before its first event.
+        _ = registry.makeGauge(name: MetricNames.sessionsOpen.0, labels: [], help: MetricNames.sessionsOpen.1)
+        for kind in ["session", "listen"] { _ = streamGauge(kind) }
+        _ = registry.makeGauge(name: MetricNames.circuitsOpen.0, labels: [], help: MetricNames.circuitsOpen.1)
+        for result in ["applied", "refused"] {
+            _ = counter(MetricNames.configReloads, ["result": result], cache: results)
+            _ = counter(MetricNames.pluginLoads, ["result": result], cache: results)
+        }
+        for reason in ["export_failed", "queue_full"] { _ = counter(MetricNames.spansDropped, ["reason": reason], cache: results) }
+    }
+
+    // MARK: - ServerObserver
+
+    public func requestEnded(_ request: AnsweredRequest) {
+        let labels = [("mcp_method_name", MetricLabels.method(request.method)), ("surface", request.surface),
+                      ("team", MetricLabels.team(request.team)), ("outcome", request.outcome),
+                      ("error_type", request.errorCode.map(String.init) ?? "")]
+        histogram(MetricNames.operationDuration, labels, cache: operations).record(request.duration)
+    }
+
+    public func callStarted() { inFlight.increment() }
+
+    public func callEnded(_ record: CallRecord, ran: Bool) {
+        if ran { inFlight.decrement() }
+        if let quota = MetricLabels.quota(ofOutcome: record.outcome) {
+            counter(MetricNames.quotaRefusals, ["team": MetricLabels.team(record.team), "quota": quota], cache: refusals).increment()
+        }
+        let routed = record.component != nil
+        let labels = [("kind", record.kind.rawValue), ("component", record.component ?? MetricLabels.unknown),
+                      ("version", routed ? record.version ?? "" : ""), ("provider", record.provider?.id ?? ""),
+                      ("surface", record.surface), ("team", MetricLabels.team(record.team)),
+                      ("outcome", MetricLabels.outcome(record.outcome))]
+        histogram(MetricNames.callDuration, labels, cache: calls).record(record.duration)
+    }
+
+    // MARK: - Events
+
+    /// A sandboxed worker's supervisor acted (`provider`: the provider's id, from its registration).
+    public func workerStarted(provider: String, restart: Bool) {
+        counter(MetricNames.workerStarts, ["provider": provider], cache: supervision).increment()
+        if restart { counter(MetricNames.workerRestarts, ["provider": provider], cache: supervision).increment() }
+    }
+
+    public func workerDied(provider: String, cause: String) {
+        counter(MetricNames.workerDeaths, ["provider": provider, "cause": cause], cache: supervision).increment()
+    }
+
+    public func circuitOpened(provider: String) {
+        counter(MetricNames.circuitOpenings, ["provider": provider], cache: supervision).increment()
+    }
+
+    public func configReloaded(applied: Bool) {
+        counter(MetricNames.configReloads, ["result": applied ? "applied" : "refused"], cache: results).increment()
+    }
+
+    public func pluginLoad(applied: Bool) {
+        counter(MetricNames.pluginLoads, ["result": applied ? "applied" : "refused"], cache: results).increment()
+    }
+
+    public func spansDropped(_ count: Int, reason: String) {
+        counter(MetricNames.spansDropped, ["reason": reason], cache: results).increment(by: Int64(count))
+    }
+
+    // MARK: - Scrape
+
+    /// The state a scrape reports besides the counted events.
+    public struct State: Sendable {
+        public var providers: [(id: String, version: String, sha256: String, team: String?)] = []
+        public var circuitsOpen = 0
+        public var sessions = 0
+        public var sessionStreams = 0
+        public var listenStreams = 0
+        public init() {}
+    }
+
+    /// The exposition for one scrape, after setting the state gauges from `state`.
+    public func scrape(_ state: State) -> [UInt8] {
+        scraped.withLock { scraped in
+            var current: [[String]: Gauge] = [:]
+            for provider in state.providers {
+                let key = [provider.id, provider.version, provider.sha256, provider.team ?? ""]
+                let gauge = scraped.providers[key] ?? registry.makeGauge(
+                    name: MetricNames.providerInfo.0,
+                    labels: [("provider", key[0]), ("version", key[1]), ("sha256", key[2]), ("team", key[3])],
+                    help: MetricNames.providerInfo.1)
+                gauge.set(to: 1)
+                current[key] = gauge
+            }
+            for (key, gauge) in scraped.providers where current[key] == nil { registry.unregisterGauge(gauge) }
+            scraped.providers = current
+            registry.makeGauge(name: MetricNames.circuitsOpen.0, labels: [], help: MetricNames.circuitsOpen.1)
+                .set(to: Double(state.circuitsOpen))
+            registry.makeGauge(name: MetricNames.sessionsOpen.0, labels: [], help: MetricNames.sessionsOpen.1)
+                .set(to: Double(state.sessions))
+            streamGauge("session").set(to: Double(state.sessionStreams))
+            streamGauge("listen").set(to: Double(state.listenStreams))
+            return registry.emitToBuffer()
+        }
+    }
+
+    // MARK: - Handles
+
+    private func streamGauge(_ kind: String) -> Gauge {
+        registry.makeGauge(name: MetricNames.streamsOpen.0, labels: [("stream", kind)], help: MetricNames.streamsOpen.1)
+    }
+
+    private func histogram(_ name: (String, String), _ labels: [(String, String)], cache: HandleCache<DurationHistogram>) -> DurationHistogram {
+        cache.handle(labels.map(\.1)) {
+            registry.makeDurationHistogram(name: name.0, labels: labels, buckets: Self.durationBuckets, help: name.1)
+        }
+    }
+
+    private func counter(_ name: (String, String), _ labels: KeyValuePairs<String, String>, cache: HandleCache<Counter>) -> Counter {
+        let pairs = labels.map { ($0.key, $0.value) }
+        return cache.handle([name.0] + pairs.map(\.1)) { registry.makeCounter(name: name.0, labels: pairs, help: name.1) }
+    }
+}
+
+/// Metric handles by their label values.
+final class HandleCache<Handle: AnyObject & Sendable>: Sendable {
+    private let handles = Mutex<[[String]: Handle]>([:])
+
+    func handle(_ key: [String], make: () -> Handle) -> Handle {
+        if let found = handles.withLock({ $0[key] }) { return found }
+        let made = make()  // the registry returns the same handle for the same labels, so a race makes no twin
+        handles.withLock { $0[key] = made }
+        return made
+    }
+}
