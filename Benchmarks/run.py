@@ -21,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PEERS = os.path.join(ROOT, "Benchmarks", "peers")
 CATALOG = "1000x3x10"  # tools x versions x namespaces, for the listing scenario
+OBSERVABILITY = "metrics and tracing cost, 16 in flight"
 
 
 class Bench:
@@ -35,11 +36,16 @@ class Bench:
             "plain": self.write_config("plain", catalog=False, isolation="in-process"),
             "catalog": self.write_config("catalog", catalog=True, isolation="in-process"),
             "sandboxed": self.write_config("sandboxed", catalog=False, isolation="sandboxed"),
+            # Metrics and traces: both off, against metrics on and every request traced to an endpoint nobody
+            # listens on (what an operator's outage of the collector costs).
+            "unobserved": self.write_config("unobserved", catalog=False, isolation="in-process", observed=False),
+            "observed": self.write_config("observed", catalog=False, isolation="in-process", observed=True),
         }
+        self.only = options.only
 
     # -- Servers ------------------------------------------------------------------------------------------------
 
-    def write_config(self, name, catalog, isolation):
+    def write_config(self, name, catalog, isolation, observed=None):
         mounts = [{"namespace": "math", "provider": "calculator", "isolation": isolation}]
         surface = {"name": "mcp", "path": "/mcp"}
         if catalog:
@@ -54,6 +60,11 @@ class Bench:
             "transports": {"limits": {"list_page_size": 100000}},
             "logging": {"level": "warning"},
         }
+        if observed is not None:
+            config["metrics"] = {"enabled": observed}
+            if observed:
+                config["tracing"] = {"enabled": True, "endpoint": f"http://127.0.0.1:{free_port()}/v1/traces",
+                                     "sampling_ratio": 1.0}
         path = os.path.join(self.work, f"bench-{name}.json")
         with open(path, "w") as file:
             json.dump(config, file)
@@ -154,13 +165,21 @@ class Bench:
             "plugboard": lambda: self.stdio(pb("catalog"), 200, 1, method="tools/list"),
             "fastmcp": lambda: self.stdio(fm(catalog=True), 10, 1, method="tools/list"),
         }
-        return [
+        observability = {
+            "stdio, metrics and traces off": lambda: self.stdio(pb("unobserved"), 200000, 16, tool="math_add"),
+            "stdio, metrics on, traced at 100%": lambda: self.stdio(pb("observed"), 200000, 16, tool="math_add"),
+            "HTTP, metrics and traces off": lambda: self.http(lambda p: pb("unobserved", http_port=p), "/mcp", "sessionless", tool="math_add"),
+            "HTTP, metrics on, traced at 100%": lambda: self.http(lambda p: pb("observed", http_port=p), "/mcp", "sessionless", tool="math_add"),
+        }
+        scenarios = [
             ("stdio tools/call, 1 in flight", "calls", one),
             ("stdio tools/call, 16 in flight", "calls", sixteen),
             ("stdio pinned call (calculate 1.0), 1 in flight", "calls", pinned),
             ("HTTP tools/call, 16 connections", "calls", http),
             (f"tools/list, {CATALOG} catalog under a filter", "list", listing),
+            (OBSERVABILITY, "calls", observability),
         ]
+        return [s for s in scenarios if not self.only or any(word in s[0] for word in self.only)]
 
     def run(self):
         results = {}
@@ -287,6 +306,10 @@ def report(results):
     bar("big catalog: FastMCP list p50 / Plugboard list p50", ratio(server(listing, "fastmcp").get("p50_us"), server(listing, "plugboard").get("p50_us")), 300)
     bar("big catalog: FastMCP start-up / Plugboard start-up", ratio(server(listing, "fastmcp").get("startup_ms"), server(listing, "plugboard").get("startup_ms")), 20)
     bar("big catalog: Plugboard RSS / FastMCP RSS", ratio(server(listing, "plugboard").get("peak_rss_kb"), server(listing, "fastmcp").get("peak_rss_kb")), 0.25, False)
+    for transport in ("stdio", "HTTP"):
+        bar(f"{transport} 16 in flight: metrics on and traced at 100% / both off, calls/s",
+            ratio(server(OBSERVABILITY, f"{transport}, metrics on, traced at 100%").get("calls_per_s"),
+                  server(OBSERVABILITY, f"{transport}, metrics and traces off").get("calls_per_s")), 0.9)
     sandboxed = server(one, "plugboard sandboxed").get("p50_us")
     if sandboxed:
         bars.append(f"- sandboxed call overhead at p50: {sandboxed - server(one, 'plugboard')['p50_us']:,.1f} µs (bar < 50 µs)")
@@ -333,11 +356,14 @@ def main():
     parser.add_argument("--bin", required=True, help="the release build's products directory")
     parser.add_argument("--work", required=True, help="where the driver, floor and catalog provider were built")
     parser.add_argument("--quick", action="store_true", help="fewer requests, one round")
+    parser.add_argument("--only", action="append", help="run only the scenarios whose title contains this (repeatable)")
     options = parser.parse_args()
     bench = Bench(options)
     results = bench.run()
     table = report(results)
     print(table)
+    if options.only:  # a partial run leaves the full run's results alone
+        return
     os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
     stamp = {"machine": f"{os.cpu_count()} cores", "quick": options.quick, "results": results}
     with open(os.path.join(ROOT, "Benchmarks", "results", "latest.json"), "w") as file:

@@ -54,7 +54,7 @@ final class ObjectReader {
     func bool(_ key: String) -> Bool? {
         guard let value = value(key) else { return nil }
         guard let bool = value.boolValue else {
-            log.report(childPath(key), "expected true or false, found \(value.typeDescription)")
+            log.report(childPath(key), "expected true or false, found \(value.typeDescription) \(value.jsonText)")
             return nil
         }
         return bool

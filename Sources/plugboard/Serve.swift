@@ -119,7 +119,7 @@ struct Serve: AsyncParsableCommand {
             taskLimits: TaskRegistry.Limits(total: limits.maxTasks, perOwner: limits.maxTasksPerTeam,
                                             ttlMilliseconds: limits.taskTTLSeconds * 1_000,
                                             runAsTaskAfterMilliseconds: limits.runAsTaskAfterMilliseconds),
-            observer: observability.metrics, tracing: observability.tracing))
+            observer: observability.metrics, tracing: observability.tracing, logger: logger))
         if !stdio { DescriptorLimit.raise(toFit: limits.maxConnections, logger: logger) }
         observability.start()
         let scrape = observability.scrape(host: host)

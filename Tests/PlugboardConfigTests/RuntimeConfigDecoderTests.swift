@@ -82,6 +82,33 @@ private func issues(_ text: String) -> [String] {
         #expect(issues(#"{"logging":{"format":"jsonl"}}"#).first?.hasPrefix("$.logging.format: 'jsonl' is not one of 'text', 'json'") == true)
     }
 
+    @Test func metricsAreOnAndTracingOffByDefault() throws {
+        let defaults = try decode("{}")
+        #expect(defaults.metrics.enabled)
+        #expect(!defaults.tracing.enabled)
+        #expect(defaults.transports.admin == nil)
+        let set = try decode(#"""
+            {"metrics":{"enabled":false},
+             "tracing":{"enabled":true,"endpoint":"http://collector.internal:4318/v1/traces","sampling_ratio":0.25,
+                        "service_name":"edge","export_delay_ms":250},
+             "transports":{"admin":{"port":9100}}}
+            """#)
+        #expect(!set.metrics.enabled)
+        #expect(set.tracing.enabled && set.tracing.endpoint == "http://collector.internal:4318/v1/traces")
+        #expect(set.tracing.samplingRatio == 0.25 && set.tracing.serviceName == "edge" && set.tracing.exportDelayMilliseconds == 250)
+        #expect(set.transports.admin == .init(host: "127.0.0.1", port: 9100))
+    }
+
+    @Test func badOperationsSettingsNameThePathAndTheFix() {
+        #expect(issues(#"{"tracing":{"sampling_ratio":1.5}}"#) == ["$.tracing.sampling_ratio: expected a number from 0 to 1, found 1.5"])
+        #expect(issues(#"{"tracing":{"endpoint":"collector:4318"}}"#).first?.hasPrefix(
+            "$.tracing.endpoint: 'collector:4318' is not an http:// or https:// URL") == true)
+        #expect(issues(#"{"tracing":{"sample_ratio":0.5}}"#) == ["$.tracing.sample_ratio: unknown key 'sample_ratio'; did you mean 'sampling_ratio'?"])
+        #expect(issues(#"{"transports":{"admin":{"host":"0.0.0.0"}}}"#).first?.hasPrefix(
+            "$.transports.admin.host: '0.0.0.0' is not a loopback address") == true)
+        #expect(issues(#"{"metrics":{"enabled":"yes"}}"#) == ["$.metrics.enabled: expected true or false, found a string \"yes\""])
+    }
+
     @Test func wrongTypesNameThePathAndWhatWasFound() {
         #expect(issues(#"{"transports":{"http":{"port":"8000"}}}"#)
             == ["$.transports.http.port: expected a whole number from 0 to 65535, found a string \"8000\""])

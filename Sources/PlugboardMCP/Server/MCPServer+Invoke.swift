@@ -29,7 +29,8 @@ extension MCPServer {
         let (kind, exposed) = try target(of: message)
         // The audit trail (CallAudit.swift): recorded when this call ends, however it ends.
         let audit = CallAudit.start(configuration.observeCall, observer: configuration.observer, observation: message.observation,
-                                    session: session, kind: kind, exposed: exposed, rateWait: message.rateWait)
+                                    logger: configuration.logger, session: session, kind: kind, exposed: exposed,
+                                    rateWait: message.rateWait)
         do {
             return RoutedCall(call: try prepare(message, kind: kind, exposed: exposed, session: session, context: context, audit: audit),
                               audit: audit)

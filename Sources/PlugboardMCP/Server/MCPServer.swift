@@ -1,3 +1,4 @@
+import Logging
 import PlugboardCore
 import PlugboardJSON
 
@@ -18,6 +19,9 @@ public final class MCPServer: Sendable {
         /// Whether requests get spans from the installed tracer (`InstrumentationSystem`), continuing the caller's
         /// `traceparent`. Off: no span is made and the request path does not look for trace context.
         public var tracing: Bool
+        /// Where a call the provider could not answer is reported (timed out, worker died, internal error), with
+        /// the trace and span ids of its span when tracing. Nil: not logged.
+        public var logger: Logger?
         /// Bounds on `subscriptions/listen` streams.
         public var subscriptionLimits: Subscriptions.Limits
         /// Bounds on tasks: how many, and how long they are kept.
@@ -28,7 +32,8 @@ public final class MCPServer: Sendable {
                     observeCall: (@Sendable (CallRecord) -> Void)? = nil,
                     subscriptionLimits: Subscriptions.Limits = Subscriptions.Limits(),
                     taskLimits: TaskRegistry.Limits = TaskRegistry.Limits(),
-                    observer: (any ServerObserver)? = nil, tracing: Bool = false) {
+                    observer: (any ServerObserver)? = nil, tracing: Bool = false, logger: Logger? = nil) {
+            self.logger = logger
             self.observeCall = observeCall
             self.observer = observer
             self.tracing = tracing

@@ -1,4 +1,6 @@
+import Logging
 import PlugboardCore
+import Synchronization
 import Tracing
 
 /// Collects what one call's record needs while the call runs, and hands the record over when it ends: to the
@@ -7,15 +9,19 @@ import Tracing
 /// time: the request's, then (for a call started without a task) the one its outcome arrives on.
 final class CallAudit: @unchecked Sendable {
     static func start(_ observe: (@Sendable (CallRecord) -> Void)?, observer: (any ServerObserver)?, observation: RequestObservation?,
-                      session: MCPSession, kind: ComponentKind, exposed: String, rateWait: Duration) -> CallAudit? {
-        guard observe != nil || observer != nil || observation != nil else { return nil }
-        return CallAudit(observe: observe, observer: observer, observation: observation, session: session, kind: kind,
-                         exposed: exposed, rateWait: rateWait)
+                      logger: Logger?, session: MCPSession, kind: ComponentKind, exposed: String, rateWait: Duration) -> CallAudit? {
+        guard observe != nil || observer != nil || observation != nil || logger != nil else { return nil }
+        return CallAudit(observe: observe, observer: observer, observation: observation, logger: logger, session: session,
+                         kind: kind, exposed: exposed, rateWait: rateWait)
     }
+
+    /// The outcomes that are the provider's fault or the host's, not the client's: worth an operator's look.
+    private static let logged: Set<String> = ["timed_out", "unavailable", "internal_error"]
 
     private let observe: (@Sendable (CallRecord) -> Void)?
     private let observer: (any ServerObserver)?
     let observation: RequestObservation?
+    private let logger: Logger?
     private let session: MCPSession
     private let kind: ComponentKind
     private let exposed: String
@@ -31,7 +37,8 @@ final class CallAudit: @unchecked Sendable {
     var detail: String?
 
     private init(observe: (@Sendable (CallRecord) -> Void)?, observer: (any ServerObserver)?, observation: RequestObservation?,
-                 session: MCPSession, kind: ComponentKind, exposed: String, rateWait: Duration) {
+                 logger: Logger?, session: MCPSession, kind: ComponentKind, exposed: String, rateWait: Duration) {
+        self.logger = logger
         self.observe = observe
         self.observer = observer
         self.observation = observation
@@ -65,6 +72,26 @@ final class CallAudit: @unchecked Sendable {
         return TraceCarrier.headers(for: span.context)
     }
 
+    private func log(_ record: CallRecord, to logger: Logger) {
+        guard let suppressed = Self.budget.admit() else { return }  // a failing provider under load cannot flood the log
+        var metadata: Logger.Metadata = ["outcome": "\(record.outcome)", "surface": "\(record.surface)"]
+        if let team = record.team { metadata["team"] = "\(team)" }
+        if let version = record.version { metadata["version"] = "\(version)" }
+        // The ids of the provider call's span: the log line and the trace find each other.
+        if let span = providerSpan, let traceparent = TraceCarrier.headers(for: span.context).traceparent {
+            let parts = traceparent.split(separator: "-")
+            if parts.count == 4 {
+                metadata["trace_id"] = "\(parts[1])"
+                metadata["span_id"] = "\(parts[2])"
+            }
+        }
+        let provider = record.provider.map { " (provider \($0.id) \($0.version))" } ?? ""
+        let more = suppressed > 0 ? " (\(suppressed) more failed calls were not logged in the last second)" : ""
+        logger.warning("\(record.kind) \(record.exposed)\(provider): \(record.detail ?? record.outcome)\(more)", metadata: metadata)
+    }
+
+    private static let budget = LogBudget(perSecond: 20)
+
     private func callAttributes(_ route: Route) -> [(String, SpanAttribute)] {
         var attributes: [(String, SpanAttribute)] = []
         switch kind {
@@ -90,6 +117,7 @@ final class CallAudit: @unchecked Sendable {
         record.component = component
         observe?(record)
         observer?.callEnded(record, ran: running)
+        if let logger, Self.logged.contains(outcome) { log(record, to: logger) }
         if let providerSpan {
             providerSpan.attributes["plugboard.outcome"] = outcome
             let isError = outcome != "ok"
@@ -97,6 +125,36 @@ final class CallAudit: @unchecked Sendable {
             observation?.callAttributes.append(("plugboard.is_error", .bool(isError)))
             if isError { providerSpan.setStatus(SpanStatus(code: .error, message: detail)) }
             providerSpan.end()
+        }
+    }
+}
+
+/// At most `perSecond` lines a second; `admit` says how many were refused since the last one admitted.
+final class LogBudget: Sendable {
+    private struct State {
+        var windowStart = ContinuousClock.now
+        var used = 0
+        var suppressed = 0
+    }
+    private let perSecond: Int
+    private let state = Mutex(State())
+
+    init(perSecond: Int) { self.perSecond = perSecond }
+
+    func admit() -> Int? {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            if now - state.windowStart >= .seconds(1) {
+                state.windowStart = now
+                state.used = 0
+            }
+            guard state.used < perSecond else {
+                state.suppressed += 1
+                return nil
+            }
+            state.used += 1
+            defer { state.suppressed = 0 }
+            return state.suppressed
         }
     }
 }

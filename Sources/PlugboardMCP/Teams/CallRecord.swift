@@ -19,7 +19,8 @@ public struct CallRecord: Sendable {
     public var duration: Duration
     /// How long it waited for its team's rate token before that (zero when it did not wait).
     public var rateWait: Duration
-    /// `ok`, `tool_error`, `not_found`, `refused:<quota>`, or an invocation error kind (`timed_out`, `unavailable`…).
+    /// `ok`, `failed` (a tool's error result), `not_found`, `refused:<quota>`, or another invocation error kind
+    /// (`timed_out`, `unavailable`…).
     public var outcome: String
     /// The error's message where the call failed (a worker's exit cause is named here).
     public var detail: String?

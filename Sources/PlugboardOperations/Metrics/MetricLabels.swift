@@ -21,7 +21,7 @@ enum MetricLabels {
     /// The team label: empty for the operator's own sessions (no token, or stdio without a team).
     static func team(_ team: String?) -> String { team ?? "" }
 
-    /// A call's outcome in a few values: `ok`, `tool_error`, `not_found`, `refused`, or the invocation error kind.
+    /// A call's outcome in a few values: `ok`, `failed`, `not_found`, `refused`, or another invocation error kind.
     static func outcome(_ outcome: String) -> String {
         outcome.hasPrefix("refused:") ? "refused" : outcome
     }
