@@ -1,6 +1,5 @@
 import Logging
 import PlugboardCore
-import Synchronization
 import Tracing
 
 /// Collects what one call's record needs while the call runs, and hands the record over when it ends: to the
@@ -90,7 +89,7 @@ final class CallAudit: @unchecked Sendable {
         logger.warning("\(record.kind) \(record.exposed)\(provider): \(record.detail ?? record.outcome)\(more)", metadata: metadata)
     }
 
-    private static let budget = LogBudget(perSecond: 20)
+    private static let budget = LogThrottle(lines: 20, per: .seconds(1))
 
     private func callAttributes(_ route: Route) -> [(String, SpanAttribute)] {
         var attributes: [(String, SpanAttribute)] = []
@@ -129,32 +128,3 @@ final class CallAudit: @unchecked Sendable {
     }
 }
 
-/// At most `perSecond` lines a second; `admit` says how many were refused since the last one admitted.
-final class LogBudget: Sendable {
-    private struct State {
-        var windowStart = ContinuousClock.now
-        var used = 0
-        var suppressed = 0
-    }
-    private let perSecond: Int
-    private let state = Mutex(State())
-
-    init(perSecond: Int) { self.perSecond = perSecond }
-
-    func admit() -> Int? {
-        state.withLock { state in
-            let now = ContinuousClock.now
-            if now - state.windowStart >= .seconds(1) {
-                state.windowStart = now
-                state.used = 0
-            }
-            guard state.used < perSecond else {
-                state.suppressed += 1
-                return nil
-            }
-            state.used += 1
-            defer { state.suppressed = 0 }
-            return state.suppressed
-        }
-    }
-}

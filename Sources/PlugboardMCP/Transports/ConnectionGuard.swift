@@ -55,19 +55,11 @@ final class ConnectionCounts: Sendable {
 
     var open: Int { state.withLock { $0.total } }
 
-    private let lastWarning = Mutex<(at: ContinuousClock.Instant?, suppressed: Int)>((nil, 0))
+    private let warnings = LogThrottle(per: .seconds(10))
 
     /// A flood of refusals is one warning every ten seconds, with how many went unsaid, not a flood of lines.
-    func warn(_ message: @autoclosure () -> String, logger: Logger, now: ContinuousClock.Instant = .now) {
-        let suppressed: Int? = lastWarning.withLock { state in
-            if let at = state.at, now - at < .seconds(10) {
-                state.suppressed += 1
-                return nil
-            }
-            defer { state = (now, 0) }
-            return state.suppressed
-        }
-        guard let suppressed else { return }
+    func warn(_ message: @autoclosure () -> String, logger: Logger) {
+        guard let suppressed = warnings.admit() else { return }
         logger.warning("\(message())\(suppressed > 0 ? " (and \(suppressed) more refusals in the last seconds)" : "")")
     }
 }

@@ -1,7 +1,7 @@
 import Logging
 import OTel
+import PlugboardMCP
 import ServiceLifecycle
-import Synchronization
 import Tracing
 
 /// Traces to an OTLP endpoint (HTTP/protobuf) through swift-otel, installed as the process's tracer. The exporter
@@ -60,7 +60,7 @@ struct ExportDiagnostics: LogHandler {
     let metrics: HostMetrics?
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .warning
-    private static let warnings = RateLimitedWarnings(interval: .seconds(60))
+    private static let warnings = LogThrottle(per: .seconds(60))
 
     init(label: String, forwardTo: Logger, metrics: HostMetrics?) {
         self.label = label
@@ -82,26 +82,10 @@ struct ExportDiagnostics: LogHandler {
             metrics?.spansDropped(count, reason: "queue_full")
         }
         // A malformed `traceparent` is the client's, not the exporter's: ignored (a new trace starts), not logged.
-        guard event.level >= .warning, !text.hasPrefix("Failed to extract"), Self.warnings.admit() else { return }
+        guard event.level >= .warning, !text.hasPrefix("Failed to extract"), Self.warnings.admit() != nil else { return }
         let note = "tracing: \(text) (further tracing warnings within a minute are not logged; "
             + "plugboard_trace_spans_dropped_total counts lost spans)"
         forwardTo.warning("\(note)", metadata: merged)
     }
 }
 
-/// Lets one warning through per interval.
-final class RateLimitedWarnings: Sendable {
-    private let interval: Duration
-    private let last = Mutex<ContinuousClock.Instant?>(nil)
-
-    init(interval: Duration) { self.interval = interval }
-
-    func admit() -> Bool {
-        last.withLock { last in
-            let now = ContinuousClock.now
-            if let previous = last, now - previous < interval { return false }
-            last = now
-            return true
-        }
-    }
-}
