@@ -1,4 +1,5 @@
 import PlugboardCore
+import PlugboardJSON
 import Tracing
 
 /// One request on its way through the server, for the observer (metrics) and the tracer: when it began, what it
@@ -12,8 +13,8 @@ final class RequestObservation: @unchecked Sendable {
     private let started = ContinuousClock.now
     private let startedWall: DefaultTracerClock.Instant?
     /// The caller's trace context, from `_meta.traceparent` or the HTTP `traceparent` header.
-    private let traceparent: String?
-    private let tracestate: String?
+    private var traceparent: String?
+    private var tracestate: String?
     private var span: (any Span)?
     private var ended = false
     private let observer: (any ServerObserver)?
@@ -29,14 +30,20 @@ final class RequestObservation: @unchecked Sendable {
         self.observer = observer
         if tracing {
             startedWall = DefaultTracerClock.now
-            let carrier = TraceCarrier(message)
-            traceparent = carrier.traceparent
-            tracestate = carrier.tracestate
+            // The transport's header until `_meta` says otherwise (`continueTrace`).
+            traceparent = message.transportTraceparent
+            tracestate = message.transportTracestate
         } else {
             startedWall = nil
-            traceparent = nil
-            tracestate = nil
         }
+    }
+
+    /// The caller's context from the request's `_meta` (decoded once, by the server's first step), which wins
+    /// over the transport's header. Called before the span starts.
+    func continueTrace(from meta: JSONObject?) {
+        guard startedWall != nil, let value = meta?["traceparent"]?.stringValue else { return }
+        traceparent = value
+        tracestate = meta?["tracestate"]?.stringValue
     }
 
     /// The request's span context, for a child span (the provider call); nil when not tracing.

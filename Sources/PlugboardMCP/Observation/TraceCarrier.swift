@@ -15,18 +15,6 @@ struct TraceCarrier {
         self.tracestate = tracestate
     }
 
-    /// `_meta.traceparent` first (the MCP convention), then the transport's header.
-    init(_ message: IncomingMessage) {
-        let meta = try? message.meta()
-        if let value = meta?["traceparent"]?.stringValue {
-            traceparent = value
-            tracestate = meta?["tracestate"]?.stringValue
-        } else {
-            traceparent = message.transportTraceparent
-            tracestate = message.transportTracestate
-        }
-    }
-
     /// The context a span continues: the caller's, when it sent a valid one.
     static func context(traceparent: String?, tracestate: String?) -> InstrumentationContext {
         var context = InstrumentationContext.topLevel
