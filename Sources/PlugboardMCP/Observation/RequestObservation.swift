@@ -18,17 +18,20 @@ final class RequestObservation: @unchecked Sendable {
     private var span: (any Span)?
     private var ended = false
     private let observer: (any ServerObserver)?
+    /// The server's tracer; nil when not tracing.
+    let tracer: (any Tracer)?
     /// The span attributes a call adds once it is routed (tool name, version chosen, isError…).
     var callAttributes: [(String, SpanAttribute)] = []
     /// What the request acts on (the tool's name…), for the span's name.
     var target: String?
 
-    init(_ message: IncomingMessage, session: MCPSession, observer: (any ServerObserver)?, tracing: Bool) {
+    init(_ message: IncomingMessage, session: MCPSession, observer: (any ServerObserver)?, tracer: (any Tracer)?) {
         self.method = message.method
         self.id = message.id ?? WireMessages.nullID
         self.session = session
         self.observer = observer
-        if tracing {
+        self.tracer = tracer
+        if tracer != nil {
             startedWall = DefaultTracerClock.now
             // The transport's header until `_meta` says otherwise (`continueTrace`).
             traceparent = message.transportTraceparent
@@ -53,9 +56,9 @@ final class RequestObservation: @unchecked Sendable {
 
     private func requestSpan() -> (any Span)? {
         if let span { return span }
-        guard let startedWall else { return nil }
-        let parent = TraceCarrier.context(traceparent: traceparent, tracestate: tracestate)
-        let made = InstrumentationSystem.tracer.startSpan(
+        guard let startedWall, let tracer else { return nil }
+        let parent = TraceCarrier.context(traceparent: traceparent, tracestate: tracestate, using: tracer)
+        let made = tracer.startSpan(
             TraceNames.requestSpan(method, target: target), context: parent, ofKind: .server, at: startedWall,
             function: #function, file: #fileID, line: #line)
         span = made
@@ -70,7 +73,9 @@ final class RequestObservation: @unchecked Sendable {
         let principal = session.principal
         observer?.requestEnded(AnsweredRequest(method: method, surface: session.surface, team: principal?.team,
                                                outcome: outcome, errorCode: code, duration: ContinuousClock.now - started))
+        // An unsampled span records nothing: its attributes would be built for no one.
         guard let span = requestSpan() else { return }
+        guard span.isRecording else { return span.end() }
         if target != nil { span.operationName = TraceNames.requestSpan(method, target: target) }
         span.updateAttributes { attributes in
             attributes["mcp.method.name"] = method

@@ -16,18 +16,18 @@ struct TraceCarrier {
     }
 
     /// The context a span continues: the caller's, when it sent a valid one.
-    static func context(traceparent: String?, tracestate: String?) -> InstrumentationContext {
+    static func context(traceparent: String?, tracestate: String?, using tracer: any Tracer) -> InstrumentationContext {
         var context = InstrumentationContext.topLevel
         guard traceparent != nil else { return context }
         let carrier = TraceCarrier(traceparent: traceparent, tracestate: tracestate)
-        InstrumentationSystem.instrument.extract(carrier, into: &context, using: Extract())
+        tracer.extract(carrier, into: &context, using: Extract())
         return context
     }
 
     /// The `traceparent` (and `tracestate`) that carry `context` on.
-    static func headers(for context: InstrumentationContext) -> TraceCarrier {
+    static func headers(for context: InstrumentationContext, using tracer: any Tracer) -> TraceCarrier {
         var carrier = TraceCarrier(traceparent: nil, tracestate: nil)
-        InstrumentationSystem.instrument.inject(context, into: &carrier, using: Inject())
+        tracer.inject(context, into: &carrier, using: Inject())
         return carrier
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import PlugboardCore
+import Tracing
 import PlugboardJSON
 
 /// The protocol engine shared by every transport: it scans messages, runs the MCP methods against the session's
@@ -53,10 +54,13 @@ public final class MCPServer: Sendable {
     public let subscriptions: Subscriptions
     /// Tool calls running as tasks (the tasks extension).
     public let tasks: TaskRegistry
+    /// The installed tracer, looked up once: `InstrumentationSystem.tracer` takes a lock and a cast on every read.
+    let tracer: (any Tracer)?
 
     public init(store: RoutingTableStore, configuration: Configuration = Configuration()) {
         self.store = store
         self.configuration = configuration
+        self.tracer = configuration.tracing ? InstrumentationSystem.tracer : nil
         self.rendered = RenderedReplies(configuration)
         self.subscriptions = Subscriptions(limits: configuration.subscriptionLimits, serverInfo: rendered.serverInfo)
         self.tasks = TaskRegistry(limits: configuration.taskLimits)
@@ -174,7 +178,7 @@ public final class MCPServer: Sendable {
     func observe(_ message: inout IncomingMessage, session: MCPSession) -> RequestObservation? {
         guard observes else { return nil }
         let observation = RequestObservation(message, session: session, observer: configuration.observer,
-                                             tracing: configuration.tracing)
+                                             tracer: tracer)
         message.observation = observation
         return observation
     }

@@ -55,20 +55,22 @@ final class CallAudit: @unchecked Sendable {
         component = route.exposedKey
         running = true
         observer?.callStarted()
-        guard let observation, let parent = observation.spanContext else { return nil }
+        guard let observation, let tracer = observation.tracer, let parent = observation.spanContext else { return nil }
         observation.target = route.exposedKey
-        observation.callAttributes = callAttributes(route)
-        let span = InstrumentationSystem.tracer.startSpan(
+        let span = tracer.startSpan(
             "provider \(route.provider.info.id)", context: parent, ofKind: .internal, at: DefaultTracerClock.now,
             function: #function, file: #fileID, line: #line)
+        providerSpan = span
+        // The provider still gets the context (with its sampled flag off) when the span records nothing.
+        guard span.isRecording else { return TraceCarrier.headers(for: span.context, using: tracer) }
+        observation.callAttributes = callAttributes(route)
         span.updateAttributes { attributes in
             attributes["plugboard.provider"] = route.provider.info.id
             attributes["plugboard.provider.version"] = route.provider.info.version
             if let pid = route.provider.processID { attributes["plugboard.worker.pid"] = Int(pid) }
-            for (key, value) in callAttributes(route) { attributes[key] = value }
+            for (key, value) in observation.callAttributes { attributes[key] = value }
         }
-        providerSpan = span
-        return TraceCarrier.headers(for: span.context)
+        return TraceCarrier.headers(for: span.context, using: tracer)
     }
 
     private func log(_ record: CallRecord, to logger: Logger) {
@@ -77,7 +79,8 @@ final class CallAudit: @unchecked Sendable {
         if let team = record.team { metadata["team"] = "\(team)" }
         if let version = record.version { metadata["version"] = "\(version)" }
         // The ids of the provider call's span: the log line and the trace find each other.
-        if let span = providerSpan, let traceparent = TraceCarrier.headers(for: span.context).traceparent {
+        if let span = providerSpan, let tracer = observation?.tracer,
+           let traceparent = TraceCarrier.headers(for: span.context, using: tracer).traceparent {
             let parts = traceparent.split(separator: "-")
             if parts.count == 4 {
                 metadata["trace_id"] = "\(parts[1])"
@@ -117,7 +120,9 @@ final class CallAudit: @unchecked Sendable {
         observe?(record)
         observer?.callEnded(record, ran: running)
         if let logger, Self.logged.contains(outcome) { log(record, to: logger) }
-        if let providerSpan {
+        if let providerSpan, !providerSpan.isRecording {
+            providerSpan.end()
+        } else if let providerSpan {
             providerSpan.attributes["plugboard.outcome"] = outcome
             let isError = outcome != "ok"
             providerSpan.attributes["plugboard.is_error"] = isError

@@ -34,11 +34,11 @@ public final class HostMetrics: ServerObserver, Sendable {
     }
 
     public init() {
-        inFlight = registry.makeGauge(name: MetricNames.callsInFlight.0, labels: [], help: MetricNames.callsInFlight.1)
+        inFlight = registry.makeGauge(descriptor: MetricNames.callsInFlight, labels: [])
         // Every family exists from the start, so a dashboard finds each name (at zero) before its first event.
-        _ = registry.makeGauge(name: MetricNames.sessionsOpen.0, labels: [], help: MetricNames.sessionsOpen.1)
+        _ = registry.makeGauge(descriptor: MetricNames.sessionsOpen, labels: [])
         for kind in ["session", "listen"] { _ = streamGauge(kind) }
-        _ = registry.makeGauge(name: MetricNames.circuitsOpen.0, labels: [], help: MetricNames.circuitsOpen.1)
+        _ = registry.makeGauge(descriptor: MetricNames.circuitsOpen, labels: [])
         for result in ["applied", "refused"] {
             _ = counter(MetricNames.configReloads, ["result": result], cache: results)
             _ = counter(MetricNames.pluginLoads, ["result": result], cache: results)
@@ -117,17 +117,16 @@ public final class HostMetrics: ServerObserver, Sendable {
             for provider in state.providers {
                 let key = [provider.id, provider.version, provider.sha256, provider.team ?? ""]
                 let gauge = scraped.providers[key] ?? registry.makeGauge(
-                    name: MetricNames.providerInfo.0,
-                    labels: [("provider", key[0]), ("version", key[1]), ("sha256", key[2]), ("team", key[3])],
-                    help: MetricNames.providerInfo.1)
+                    descriptor: MetricNames.providerInfo,
+                    labels: [("provider", key[0]), ("version", key[1]), ("sha256", key[2]), ("team", key[3])])
                 gauge.set(to: 1)
                 current[key] = gauge
             }
             for (key, gauge) in scraped.providers where current[key] == nil { registry.unregisterGauge(gauge) }
             scraped.providers = current
-            registry.makeGauge(name: MetricNames.circuitsOpen.0, labels: [], help: MetricNames.circuitsOpen.1)
+            registry.makeGauge(descriptor: MetricNames.circuitsOpen, labels: [])
                 .set(to: Double(state.circuitsOpen))
-            registry.makeGauge(name: MetricNames.sessionsOpen.0, labels: [], help: MetricNames.sessionsOpen.1)
+            registry.makeGauge(descriptor: MetricNames.sessionsOpen, labels: [])
                 .set(to: Double(state.sessions))
             streamGauge("session").set(to: Double(state.sessionStreams))
             streamGauge("listen").set(to: Double(state.listenStreams))
@@ -138,18 +137,18 @@ public final class HostMetrics: ServerObserver, Sendable {
     // MARK: - Handles
 
     private func streamGauge(_ kind: String) -> Gauge {
-        registry.makeGauge(name: MetricNames.streamsOpen.0, labels: [("stream", kind)], help: MetricNames.streamsOpen.1)
+        registry.makeGauge(descriptor: MetricNames.streamsOpen, labels: [("stream", kind)])
     }
 
-    private func histogram(_ name: (String, String), _ labels: [(String, String)], cache: HandleCache<DurationHistogram>) -> DurationHistogram {
+    private func histogram(_ name: MetricNameDescriptor, _ labels: [(String, String)], cache: HandleCache<DurationHistogram>) -> DurationHistogram {
         cache.handle(labels.map(\.1)) {
-            registry.makeDurationHistogram(name: name.0, labels: labels, buckets: Self.durationBuckets, help: name.1)
+            registry.makeDurationHistogram(descriptor: name, labels: labels, buckets: Self.durationBuckets)
         }
     }
 
-    private func counter(_ name: (String, String), _ labels: KeyValuePairs<String, String>, cache: HandleCache<Counter>) -> Counter {
+    private func counter(_ name: MetricNameDescriptor, _ labels: KeyValuePairs<String, String>, cache: HandleCache<Counter>) -> Counter {
         let pairs = labels.map { ($0.key, $0.value) }
-        return cache.handle([name.0] + pairs.map(\.1)) { registry.makeCounter(name: name.0, labels: pairs, help: name.1) }
+        return cache.handle([name.metricName] + pairs.map(\.1)) { registry.makeCounter(descriptor: name, labels: pairs) }
     }
 }
 
