@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // OTLP over HTTP/protobuf only: the gRPC exporter would add a toolchain's worth of build for nothing.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // Identity: JWT access tokens from the platform's identity provider, and its JWKS fetched over HTTP.
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // --- end MCP server ---
         // --- interop tests: the official Swift SDK client, test-only ---
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
@@ -90,12 +93,24 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),  // the admin listener
             ],
             swiftSettings: strict),
+        // Identity: who a request acts for. Static team tokens and JWT access tokens from trusted issuers (keys from
+        // a JWKS file or URL), mapped to a team by a claim; the OAuth protected-resource metadata clients discover.
+        .target(
+            name: "PlugboardAccess",
+            dependencies: [
+                "PlugboardJSON", "PlugboardCore", "PlugboardConfig", "PlugboardMCP", "PlugboardLoader",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // The command line: `plugboard serve --stdio | --http HOST:PORT`.
         .executableTarget(
             name: "plugboard",
             dependencies: [
                 "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost", "PlugboardOperations",
-                "PlugboardSandbox",  // teams: team providers run in sandboxed workers
+                "PlugboardAccess", "PlugboardSandbox",  // teams: team providers run in sandboxed workers
                 .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

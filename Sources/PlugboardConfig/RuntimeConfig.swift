@@ -17,6 +17,8 @@ public struct RuntimeConfig: Sendable, Equatable {
     /// Prometheus metrics and OTLP traces (OperationsConfig.swift).
     public var metrics = Metrics()
     public var tracing = Tracing()
+    /// JWT access tokens from trusted issuers (IdentityConfig.swift).
+    public var identity = Identity()
 
     public init(
         pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [Surface] = [Surface(name: "mcp", path: "/mcp")],

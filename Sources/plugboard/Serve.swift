@@ -97,7 +97,8 @@ struct Serve: AsyncParsableCommand {
             }
         }
         host.startWatching()
-        let access = teams.access(host: host)
+        let access = teams.access(host: host, logger: logger)
+        await access.authenticator?.start()  // the issuers' keys, before the first token arrives
         let reloader = options.configFile.map { file in
             ConfigReloader(file: file, host: host, logger: logger, onRefused: { observability.metrics?.configReloaded(applied: false) }) {
                 [authenticator = access.authenticator] config in

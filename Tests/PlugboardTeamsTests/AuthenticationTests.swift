@@ -17,7 +17,7 @@ struct AuthenticationTests {
 
             let wrong = try #require(await http.post(list, token: "pb_" + String(repeating: "0", count: 64)))
             #expect(wrong.status == 401)
-            #expect(wrong.headers["www-authenticate"] == #"Bearer realm="plugboard", error="invalid_token""#)
+            #expect(wrong.headers["www-authenticate"]?.hasPrefix(#"Bearer realm="plugboard", error="invalid_token", error_description=""#) == true)
 
             // A revoked token is refused exactly like one that never existed.
             let revoked = try #require(await http.post(list, token: teams.alphaRevoked.secret))
@@ -27,7 +27,7 @@ struct AuthenticationTests {
 
             let basic = try #require(await http.post(list, token: nil, headers: ["Authorization": "Basic YWxwaGE6eA=="]))
             #expect(basic.status == 401)
-            #expect(basic.headers["www-authenticate"] == wrong.headers["www-authenticate"])
+            #expect(basic.headers["www-authenticate"]?.contains("not 'Bearer <token>'") == true)
 
             // A token with one character changed is another token.
             var altered = Array(teams.alpha.secret)

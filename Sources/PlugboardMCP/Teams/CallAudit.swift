@@ -117,6 +117,7 @@ final class CallAudit: @unchecked Sendable {
             kind: kind, exposed: exposed, version: version, provider: provider, duration: ContinuousClock.now - started,
             rateWait: rateWait, outcome: outcome, detail: detail)
         record.component = component
+        record.identity = principal?.identity
         observe?(record)
         observer?.callEnded(record, ran: running)
         if let logger, Self.logged.contains(outcome) { log(record, to: logger) }

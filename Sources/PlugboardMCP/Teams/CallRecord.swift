@@ -6,6 +6,8 @@ public struct CallRecord: Sendable {
     public var team: String?
     public var tokenID: String?
     public var tokenHash: String?
+    /// The issuer, subject and `jti` of a JWT access token; nil for a static team token.
+    public var identity: TokenIdentity?
     public var surface: String
     public var kind: ComponentKind
     /// The name or URI as the client used it.

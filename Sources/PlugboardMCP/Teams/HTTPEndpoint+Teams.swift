@@ -36,13 +36,33 @@ extension HTTPEndpoint {
     static let wwwAuthenticate = HTTPField.Name("WWW-Authenticate")!
     static let retryAfter = HTTPField.Name("Retry-After")!
 
-    /// The principal a request acts for (nil: the operator, when no teams are configured), or the 401 to send.
-    func authenticate(_ request: Request) -> Result<Principal?, Refused> {
+    /// The principal a request acts for (nil: the operator, when no teams are configured), or the 401, 403 or 400
+    /// to send.
+    func authenticate(_ request: Request) async -> Result<Principal?, Refused> {
         guard let authenticator = transport.authenticator else { return .success(nil) }
-        switch authenticator.authenticate(authorization: request.headers[.authorization]) {
+        let base = ProtectedResource.baseURL(configured: authenticator.publicBaseURL, request: request)
+        let resource = base + path
+        let offersMetadata = authenticator.resourceMetadata(resource: resource) != nil
+        let challenge = ProtectedResource.Challenge(metadataURL: offersMetadata ? ProtectedResource.metadataURL(base: base, path: path) : nil)
+        // The MCP authorization spec: access tokens never travel in the query string (they end up in logs).
+        if ProtectedResource.hasQueryToken(request.uri.query) {
+            return .failure(Refused(response: challenge.response(.badRequest, error: "invalid_request",
+                description: "access tokens are not accepted in the query string; send 'Authorization: Bearer <token>'")))
+        }
+        switch await authenticator.authenticate(authorization: request.headers[.authorization], resource: resource) {
         case .open: return .success(nil)
         case .principal(let principal): return .success(principal)
-        case .refused(let tokenGiven): return .failure(Refused(response: Self.unauthorized(tokenGiven: tokenGiven)))
+        case .refused(let tokenGiven, let reason):
+            guard tokenGiven else {
+                return .failure(Refused(response: challenge.response(.unauthorized, error: nil, description:
+                    offersMetadata
+                        ? "this server needs an access token: get one from the authorization server its resource metadata names, and send 'Authorization: Bearer <token>'"
+                        : "this server needs a bearer token: send 'Authorization: Bearer <token>' (the operator mints one per team)")))
+            }
+            return .failure(Refused(response: challenge.response(.unauthorized, error: "invalid_token", description:
+                reason ?? "the bearer token is not valid here (unknown or revoked); ask the operator for a token of your team")))
+        case .forbidden(let reason):
+            return .failure(Refused(response: challenge.response(.forbidden, error: "insufficient_scope", description: reason)))
         }
     }
 
@@ -50,14 +70,15 @@ extension HTTPEndpoint {
         var response: Response
     }
 
-    /// RFC 6750: a challenge without an error when no token came; `invalid_token` when one did.
-    static func unauthorized(tokenGiven: Bool) -> Response {
-        let challenge = tokenGiven ? #"Bearer realm="plugboard", error="invalid_token""# : #"Bearer realm="plugboard""#
-        let message = tokenGiven
-            ? "the bearer token is not valid here (unknown or revoked); ask the operator for a token of your team"
-            : "this server needs a bearer token: send 'Authorization: Bearer <token>' (the operator mints one per team)"
-        return Response(status: .unauthorized, headers: [.contentType: "application/json", wwwAuthenticate: challenge],
-                        body: .init(byteBuffer: ByteBuffer(bytes: WireMessages.error(id: nil, RPCError(RPCError.unauthorizedCode, message)))))
+    /// `GET /.well-known/oauth-protected-resource<path>`: 404 when no authorization server issues tokens here.
+    func resourceMetadata(_ request: Request) -> Response {
+        let base = ProtectedResource.baseURL(configured: transport.authenticator?.publicBaseURL, request: request)
+        guard let document = transport.authenticator?.resourceMetadata(resource: base + path) else {
+            return Self.error(.notFound, nil, .invalidRequest(
+                "this server takes no OAuth access tokens (no identity.issuers are configured), so it publishes no protected-resource metadata"))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: ProtectedResource.bytes(document))))
     }
 
     /// 429 for a quota refusal; `Retry-After` (whole seconds, at least 1) when a rate limit says when.

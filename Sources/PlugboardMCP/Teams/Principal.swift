@@ -1,4 +1,5 @@
 import PlugboardCore
+import PlugboardJSON
 
 /// Who a session acts for when the host serves several teams: the team, the token that authenticated (by its
 /// id, never its text), the team's own routing tables (its mounts and the shared ones) and its quota gate.
@@ -11,19 +12,39 @@ public final class Principal: Sendable {
     public let tokenHash: String?
     public let store: RoutingTableStore
     public let quota: QuotaGate
+    /// Who a JWT access token names; nil for a static team token.
+    public let identity: TokenIdentity?
 
-    public init(team: String, tokenID: String?, tokenHash: String?, store: RoutingTableStore, quota: QuotaGate) {
+    public init(team: String, tokenID: String?, tokenHash: String?, store: RoutingTableStore, quota: QuotaGate,
+                identity: TokenIdentity? = nil) {
         self.team = team
         self.tokenID = tokenID
         self.tokenHash = tokenHash
         self.store = store
         self.quota = quota
+        self.identity = identity
     }
 
-    /// The same team and token (a session may only be used with the credentials that opened it).
+    /// The same team and credentials (a session may only be used with the credentials that opened it). For a JWT
+    /// that is the same subject of the same issuer: a client that refreshes its access token keeps its session.
     func matches(_ other: Principal?) -> Bool {
-        guard let other else { return false }
-        return other.team == team && other.tokenID == tokenID
+        guard let other, other.team == team else { return false }
+        if let identity { return other.identity?.issuer == identity.issuer && other.identity?.subject == identity.subject }
+        return other.identity == nil && other.tokenID == tokenID
+    }
+}
+
+/// The identity a verified JWT access token carries, for the audit trail and session ownership. Never the token.
+public struct TokenIdentity: Sendable, Equatable {
+    public var issuer: String
+    public var subject: String
+    /// The token's `jti`, when it has one.
+    public var tokenID: String?
+
+    public init(issuer: String, subject: String, tokenID: String?) {
+        self.issuer = issuer
+        self.subject = subject
+        self.tokenID = tokenID
     }
 }
 
@@ -32,13 +53,22 @@ public enum Authentication: Sendable {
     /// No teams are configured: HTTP is open, as without multi-team hosting.
     case open
     case principal(Principal)
-    /// No token, or an unknown or revoked one. `tokenGiven` decides the `error="invalid_token"` parameter.
-    case refused(tokenGiven: Bool)
+    /// 401. No token, or one not valid here (unknown, revoked, expired, badly signed…). `tokenGiven` decides the
+    /// `error="invalid_token"` parameter; `reason` becomes its `error_description`.
+    case refused(tokenGiven: Bool, reason: String? = nil)
+    /// 403: a valid token that may not use this server (it names no team here); the reason says why.
+    case forbidden(reason: String)
 }
 
-/// Turns an `Authorization` header into a principal. Implementations compare in constant time.
+/// Turns an `Authorization` header into a principal. Implementations compare secrets in constant time.
 public protocol BearerAuthenticator: Sendable {
-    func authenticate(authorization: String?) -> Authentication
+    /// `resource` is the canonical URL of the surface the request came to: the audience a JWT must name.
+    func authenticate(authorization: String?, resource: String) async -> Authentication
     /// Each team's routing tables, so the transport can tell a team's sessions when their lists change.
     var teamStores: [String: RoutingTableStore] { get }
+    /// The server's configured public base URL (`https://mcp.example.com`); nil: the request's `Host` says.
+    var publicBaseURL: String? { get }
+    /// RFC 9728 protected-resource metadata for `resource`, or nil when no authorization server issues tokens
+    /// here (static team tokens only).
+    func resourceMetadata(resource: String) -> JSONValue?
 }

@@ -8,6 +8,8 @@ import PlugboardJSON
 struct HTTPEndpoint: Sendable {
     let transport: HTTPTransport
     let surface: String
+    /// The surface's path: with the server's base URL, its canonical URL (the audience of its tokens).
+    let path: String
     var server: MCPServer { transport.server }
 
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
@@ -18,7 +20,7 @@ struct HTTPEndpoint: Sendable {
     func post(_ request: Request, client: ClientRequestContext) async -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
         let principal: Principal?
-        switch authenticate(request) {  // HTTPEndpoint+Teams.swift
+        switch await authenticate(request) {  // HTTPEndpoint+Teams.swift
         case .failure(let refused): return refused.response
         case .success(let found): principal = found
         }
@@ -169,10 +171,10 @@ struct HTTPEndpoint: Sendable {
 
     // MARK: GET and DELETE
 
-    func get(_ request: Request) -> Response {
+    func get(_ request: Request) async -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
         let principal: Principal?
-        switch authenticate(request) {
+        switch await authenticate(request) {
         case .failure(let refused): return refused.response
         case .success(let found): principal = found
         }
@@ -205,10 +207,10 @@ struct HTTPEndpoint: Sendable {
         })
     }
 
-    func delete(_ request: Request) -> Response {
+    func delete(_ request: Request) async -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
         let principal: Principal?
-        switch authenticate(request) {
+        switch await authenticate(request) {
         case .failure(let refused): return refused.response
         case .success(let found): principal = found
         }

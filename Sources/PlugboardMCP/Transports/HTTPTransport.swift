@@ -60,10 +60,16 @@ public struct HTTPTransport: Sendable {
     public func run() async throws {
         let router = Router(context: ClientRequestContext.self)
         for surface in server.store.surfaces {
-            let endpoint = HTTPEndpoint(transport: self, surface: surface.name)
+            let endpoint = HTTPEndpoint(transport: self, surface: surface.name, path: surface.path)
             router.post(RouterPath(surface.path)) { request, context in await endpoint.post(request, client: context) }
-            router.get(RouterPath(surface.path)) { request, _ in endpoint.get(request) }
-            router.delete(RouterPath(surface.path)) { request, _ in endpoint.delete(request) }
+            router.get(RouterPath(surface.path)) { request, _ in await endpoint.get(request) }
+            router.delete(RouterPath(surface.path)) { request, _ in await endpoint.delete(request) }
+            // RFC 9728: the metadata of the resource `<base><path>` is at `<base>/.well-known/oauth-protected-resource<path>`.
+            router.get(RouterPath(ProtectedResource.metadataPath + surface.path)) { request, _ in endpoint.resourceMetadata(request) }
+        }
+        if let first = server.store.surfaces.first {  // the root form, for clients that try it first: the first surface's
+            let endpoint = HTTPEndpoint(transport: self, surface: first.name, path: first.path)
+            router.get(RouterPath(ProtectedResource.metadataPath)) { request, _ in endpoint.resourceMetadata(request) }
         }
         router.get(RouterPath(HealthProbes.livenessPath)) { [health] _, _ in health.liveness() }
         router.get(RouterPath(HealthProbes.readinessPath)) { [health] _, _ in health.readinessResponse() }

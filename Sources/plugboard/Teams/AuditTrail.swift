@@ -15,6 +15,12 @@ struct AuditTrail: Sendable {
             ("team", record.team.map(JSONValue.string) ?? .null),
             ("token_id", record.tokenID.map(JSONValue.string) ?? .null),
             ("token_sha256", record.tokenHash.map(JSONValue.string) ?? .null),
+        ]
+        if let identity = record.identity {  // a JWT: who it names, never the token
+            fields += [("issuer", .string(identity.issuer)), ("subject", .string(identity.subject)),
+                       ("jti", identity.tokenID.map(JSONValue.string) ?? .null)]
+        }
+        fields += [
             ("surface", .string(record.surface)), ("kind", .string(record.kind.rawValue)),
             ("component", .string(record.exposed)), ("version", record.version.map(JSONValue.string) ?? .null),
             ("provider", record.provider.map { .string($0.id) } ?? .null),

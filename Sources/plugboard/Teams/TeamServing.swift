@@ -1,4 +1,5 @@
 import Logging
+import PlugboardAccess
 import PlugboardConfig
 import PlugboardCore
 import PlugboardHost
@@ -32,12 +33,12 @@ struct TeamServing {
 
     struct Access {
         /// nil without teams: HTTP stays open.
-        var authenticator: TeamAuthenticator?
+        var authenticator: TeamAccess?
         /// The team `transports.stdio.team` names; nil: the operator, who sees everything.
         var stdioPrincipal: Principal?
     }
 
-    func access(host: PluginHost) -> Access {
+    func access(host: PluginHost, logger: Logger) -> Access {
         guard !config.teams.isEmpty else { return Access() }
         var principals: [String: TeamPrincipals] = [:]
         for team in config.teams {
@@ -45,7 +46,7 @@ struct TeamServing {
             principals[team.name] = TeamPrincipals(team: team, store: store)
         }
         let stdio = config.transports.stdio.team.flatMap { principals[$0]?.principal(token: nil) }
-        return Access(authenticator: TeamAuthenticator(teams: config.teams, principals: principals), stdioPrincipal: stdio)
+        return Access(authenticator: TeamAccess(config: config, principals: principals, logger: logger), stdioPrincipal: stdio)
     }
 
     /// Writes what the audit trail still holds.

@@ -4,11 +4,11 @@ import PlugboardCore
 import PlugboardLoader
 import PlugboardMCP
 
-/// Bearer tokens of the configured teams. A presented token is hashed (SHA-256) and compared with every stored
-/// hash in constant time — no early exit on the first differing byte, none on the first match — so timing
+/// The static bearer tokens of the configured teams (`plugboard token mint`). A presented token is hashed
+/// (SHA-256) and compared with every stored hash in constant time — no early exit on the first differing byte, none on the first match — so timing
 /// tells nothing about which bytes or which tokens matched. Revoked tokens are not kept at all. SIGHUP swaps in
 /// the new token set atomically (readers never take a lock) and each team's new quotas into its gate.
-final class TeamAuthenticator: BearerAuthenticator {
+final class StaticTokens: Sendable {
     private struct Entry {
         let digest: [UInt8]
         let principal: Principal
@@ -19,12 +19,10 @@ final class TeamAuthenticator: BearerAuthenticator {
     }
     private let entries: ManagedAtomic<Entries>
     private let principals: [String: TeamPrincipals]
-    let teamStores: [String: RoutingTableStore]
 
     init(teams: [RuntimeConfig.Team], principals: [String: TeamPrincipals]) {
         self.principals = principals
         entries = ManagedAtomic(Entries(Self.entries(teams, principals)))
-        teamStores = principals.mapValues(\.store)
     }
 
     /// New and revoked tokens, and changed quotas, of the teams this server started with (a new team needs a
@@ -48,19 +46,16 @@ final class TeamAuthenticator: BearerAuthenticator {
         return entries
     }
 
-    func authenticate(authorization: String?) -> Authentication {
-        guard let authorization else { return .refused(tokenGiven: false) }
-        // RFC 6750: the scheme is case-insensitive; exactly one space before the token.
-        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return .refused(tokenGiven: true) }
+    /// The principal of a presented token, or nil when it is unknown or revoked.
+    func principal(for token: Substring) -> Principal? {
         var hasher = SHA256()
-        hasher.update(parts[1].utf8)
+        hasher.update(token.utf8)
         let presented = hasher.finalize()
         var found: Principal?
         for entry in entries.load(ordering: .acquiring).all where Self.constantTimeEqual(entry.digest, presented) {
             found = entry.principal  // keep looping: every entry is compared whatever matched
         }
-        return found.map { .principal($0) } ?? .refused(tokenGiven: true)
+        return found
     }
 
     /// Equal-length digests compared with an OR of XORs: the time does not depend on where they differ.
@@ -93,27 +88,3 @@ final class TeamAuthenticator: BearerAuthenticator {
     }
 }
 
-/// One team's shared parts: its routing tables and its quota gate (one per team, whichever token is used).
-struct TeamPrincipals {
-    let team: String
-    let store: RoutingTableStore
-    let quota: QuotaGate
-
-    init(team: RuntimeConfig.Team, store: RoutingTableStore) {
-        self.team = team.name
-        self.store = store
-        quota = QuotaGate(team: team.name, limits: Self.limits(team.quotas))
-    }
-
-    /// The gate's limits for a team's configured quotas (an unset rate wait is the default one).
-    static func limits(_ quotas: RuntimeConfig.Quotas) -> QuotaGate.Limits {
-        QuotaGate.Limits(
-            maxConcurrentCalls: quotas.maxConcurrentCalls, callsPerSecond: quotas.callsPerSecond,
-            maxRequestBytes: quotas.maxRequestBytes, maxResponseBytes: quotas.maxResponseBytes,
-            maxRateWait: .milliseconds(quotas.maxRateWaitMilliseconds ?? RuntimeConfig.Quotas.defaultRateWaitMilliseconds))
-    }
-
-    func principal(token: RuntimeConfig.Token?) -> Principal {
-        Principal(team: team, tokenID: token?.id, tokenHash: token.map { String($0.sha256.prefix(12)) }, store: store, quota: quota)
-    }
-}

@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import PlugboardConfig
+import PlugboardCore
+import PlugboardJSON
+import PlugboardMCP
+
+/// Who an HTTP request acts for when the host serves teams: a static team token, or a JWT access token from one
+/// of the trusted issuers (`identity.issuers`), mapped to a team by its claim. Also the OAuth protected-resource
+/// metadata (RFC 9728) that tells MCP clients where to get such a token.
+public final class TeamAccess: BearerAuthenticator {
+    public let teamStores: [String: RoutingTableStore]
+    public let publicBaseURL: String?
+    private let staticTokens: StaticTokens
+    private let principals: [String: TeamPrincipals]
+    private let issuers: [JWTIssuer]
+    private let identity: RuntimeConfig.Identity
+    private let verified = VerifiedTokens()
+
+    public init(config: RuntimeConfig, principals: [String: TeamPrincipals], logger: Logger) {
+        self.principals = principals
+        teamStores = principals.mapValues(\.store)
+        staticTokens = StaticTokens(teams: config.teams, principals: principals)
+        identity = config.identity
+        publicBaseURL = config.identity.resource
+        let teams = Set(principals.keys)
+        issuers = config.identity.issuers.map { issuer in
+            var made = JWTIssuer(issuer, clockSkewSeconds: config.identity.clockSkewSeconds, logger: logger)
+            made.knownTeams = teams
+            return made
+        }
+    }
+
+    /// Reads every issuer's keys, so the first request does not wait for them.
+    public func start() async {
+        await withTaskGroup { group in
+            for issuer in issuers { group.addTask { await issuer.keys.refresh() } }
+        }
+    }
+
+    /// SIGHUP: new and revoked static tokens and changed quotas apply at once; JWKS files are read again and
+    /// verified tokens are checked anew. (New teams and issuers need a restart.)
+    public func update(_ teams: [RuntimeConfig.Team]) {
+        staticTokens.update(teams)
+        verified.clear()
+        Task { [issuers] in
+            for issuer in issuers { await issuer.keys.refresh() }
+        }
+    }
+
+    public func authenticate(authorization: String?, resource: String) async -> Authentication {
+        guard let authorization else { return .refused(tokenGiven: false) }
+        // RFC 6750: the scheme is case-insensitive; exactly one space before the token.
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            return .refused(tokenGiven: true, reason: "the Authorization header is not 'Bearer <token>'")
+        }
+        let token = parts[1]
+        if !issuers.isEmpty, UnverifiedToken.looksLikeJWT(token) {
+            return await authenticateJWT(token, resource: resource)
+        }
+        return staticTokens.principal(for: token).map { .principal($0) } ?? .refused(tokenGiven: true)
+    }
+
+    private func authenticateJWT(_ token: Substring, resource: String) async -> Authentication {
+        let now = Date().timeIntervalSince1970
+        let key = VerifiedTokens.key(token)
+        if let entry = verified.find(key, now: now, skew: Double(identity.clockSkewSeconds)) {
+            return audienceCheck(entry.audiences, issuer: issuers[entry.issuer], resource: resource) ?? .principal(entry.principal)
+        }
+        let parsed: UnverifiedToken
+        switch UnverifiedToken.parse(token) {
+        case .failure(let refusal): return refusal.authentication
+        case .success(let found): parsed = found
+        }
+        guard RuntimeConfig.Issuer.signingAlgorithms.contains(parsed.algorithm) else {
+            return .refused(tokenGiven: true, reason: "tokens signed with '\(parsed.algorithm)' are never accepted "
+                + "(accepted: \(RuntimeConfig.Issuer.signingAlgorithms.joined(separator: ", ")))")
+        }
+        guard let index = issuers.firstIndex(where: { $0.config.issuer == parsed.issuer }) else {
+            let named = parsed.issuer.map { "'\($0)'" } ?? "no issuer"
+            return .refused(tokenGiven: true, reason: "the token's 'iss' names \(named), which this server does not trust "
+                + "(trusted: \(issuers.map(\.config.issuer).joined(separator: ", ")))")
+        }
+        let issuer = issuers[index]
+        let found: JWTIssuer.Verified
+        switch await issuer.verify(parsed, now: now) {
+        case .failure(let refusal): return refusal.authentication
+        case .success(let verified): found = verified
+        }
+        guard let team = principals[found.team] else {
+            return .forbidden(reason: "the token names team '\(found.team)', which is not served here")
+        }
+        let principal = Principal(team: team.team, tokenID: found.identity.tokenID, tokenHash: Self.hex(key.prefix(6)),
+                                  store: team.store, quota: team.quota, identity: found.identity)
+        verified.insert(.init(principal: principal, issuer: index, expires: found.expires, audiences: found.audiences), for: key, now: now)
+        return audienceCheck(found.audiences, issuer: issuer, resource: resource) ?? .principal(principal)
+    }
+
+    private func audienceCheck(_ audiences: [String], issuer: JWTIssuer, resource: String) -> Authentication? {
+        guard !issuer.accepts(audiences: audiences, resource: resource) else { return nil }
+        let expected = issuer.config.audiences.isEmpty ? [resource] : issuer.config.audiences
+        return .refused(tokenGiven: true, reason: "the token's 'aud' (\(audiences.joined(separator: ", "))) does not name this server "
+            + "(\(expected.joined(separator: ", "))); ask \(issuer.config.issuer) for a token with resource=\(expected[0])")
+    }
+
+    public func resourceMetadata(resource: String) -> JSONValue? {
+        guard !issuers.isEmpty else { return nil }
+        var document: JSONObject = [
+            "resource": .string(resource),
+            "authorization_servers": .array(issuers.map { .string($0.config.issuer) }),
+            "bearer_methods_supported": .array([.string("header")]),
+            "resource_signing_alg_values_supported": .array(Self.algorithms(issuers).map(JSONValue.string)),
+            "resource_name": .string("Plugboard"),
+        ]
+        if !identity.scopesSupported.isEmpty {
+            document["scopes_supported"] = .array(identity.scopesSupported.map(JSONValue.string))
+        }
+        return .object(document)
+    }
+
+    private static func algorithms(_ issuers: [JWTIssuer]) -> [String] {
+        RuntimeConfig.Issuer.signingAlgorithms.filter { algorithm in issuers.contains { $0.config.algorithms.contains(algorithm) } }
+    }
+
+    static func hex(_ bytes: some Collection<UInt8>) -> String {
+        bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

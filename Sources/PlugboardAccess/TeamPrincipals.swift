@@ -1,0 +1,28 @@
+import PlugboardConfig
+import PlugboardCore
+import PlugboardMCP
+
+/// One team's shared parts: its routing tables and its quota gate (one per team, whichever token is used).
+public struct TeamPrincipals: Sendable {
+    let team: String
+    let store: RoutingTableStore
+    let quota: QuotaGate
+
+    public init(team: RuntimeConfig.Team, store: RoutingTableStore) {
+        self.team = team.name
+        self.store = store
+        quota = QuotaGate(team: team.name, limits: Self.limits(team.quotas))
+    }
+
+    /// The gate's limits for a team's configured quotas (an unset rate wait is the default one).
+    public static func limits(_ quotas: RuntimeConfig.Quotas) -> QuotaGate.Limits {
+        QuotaGate.Limits(
+            maxConcurrentCalls: quotas.maxConcurrentCalls, callsPerSecond: quotas.callsPerSecond,
+            maxRequestBytes: quotas.maxRequestBytes, maxResponseBytes: quotas.maxResponseBytes,
+            maxRateWait: .milliseconds(quotas.maxRateWaitMilliseconds ?? RuntimeConfig.Quotas.defaultRateWaitMilliseconds))
+    }
+
+    public func principal(token: RuntimeConfig.Token?) -> Principal {
+        Principal(team: team, tokenID: token?.id, tokenHash: token.map { String($0.sha256.prefix(12)) }, store: store, quota: quota)
+    }
+}
