@@ -64,46 +64,45 @@ extension RuntimeConfigDecoder {
         }
         if let skew = reader.integer("clock_skew_seconds", in: 0...3600) { identity.clockSkewSeconds = skew }
         identity.scopesSupported = strings(reader, "scopes_supported") ?? []
-        identity.issuers = reader.array("issuers")?.compactMap { issuer($0.value, at: $0.path, log: log) } ?? []
-        checkUnique(identity.issuers.map(\.issuer), what: "issuer", at: reader.childPath("issuers"), log: log)
         let teams = config.teams.map(\.name)
+        var seen: Set<String> = []
+        for element in reader.array("issuers") ?? [] {
+            guard let issuer = issuer(element.value, at: element.path, teams: teams, log: log) else { continue }
+            guard seen.insert(issuer.issuer).inserted else {
+                log.report(element.path, "issuer '\(issuer.issuer)' is declared twice; keep one entry per issuer")
+                continue
+            }
+            identity.issuers.append(issuer)
+        }
         if !identity.issuers.isEmpty, teams.isEmpty {
             log.report(reader.childPath("issuers"),
                        "tokens from an issuer act for a team, but $.teams declares none; declare the teams its tokens name")
         }
-        for (index, issuer) in identity.issuers.enumerated() where !teams.isEmpty {
-            for (value, team) in issuer.teams.sorted(by: { $0.key < $1.key }) where !teams.contains(team) {
-                var message = "claim value '\(value)' maps to team '\(team)', which is not declared in $.teams (\(teams.joined(separator: ", ")))"
-                if let near = Suggestion.closest(to: team, among: teams) { message += "; did you mean '\(near)'?" }
-                log.report("\(reader.childPath("issuers"))[\(index)].teams.\(value)", message)
-            }
-        }
         config.identity = identity
     }
 
-    private func issuer(_ value: JSONValue, at path: String, log: IssueLog) -> RuntimeConfig.Issuer? {
+    private func issuer(_ value: JSONValue, at path: String, teams: [String], log: IssueLog) -> RuntimeConfig.Issuer? {
         guard let reader = ObjectReader.make(value, at: path, log: log) else { return nil }
         defer { reader.finish() }
         guard let name = reader.string("issuer", required: true) else { return nil }
         let file = reader.string("jwks_file")
         let url = reader.string("jwks_url")
-        let keys: RuntimeConfig.KeySource
+        // Every key is read (and checked) before a problem with the keys ends this issuer.
+        var keys: RuntimeConfig.KeySource?
         switch (file, url) {
         case (let file?, nil): keys = .file(resolve(file))
         case (nil, let url?):
             if let problem = Self.urlProblem(url, allowPath: true) {
                 log.report(reader.childPath("jwks_url"), "\(problem); give the issuer's jwks_uri, e.g. https://idp.example.com/realms/platform/protocol/openid-connect/certs")
-                return nil
+            } else {
+                keys = .url(url)
             }
-            keys = .url(url)
         case (nil, nil):
             log.report(path, "needs its keys: 'jwks_url' (the issuer's jwks_uri) or 'jwks_file' (a JWKS document on disk)")
-            return nil
         case (.some, .some):
             log.report(path, "has both 'jwks_file' and 'jwks_url'; keep one")
-            return nil
         }
-        var issuer = RuntimeConfig.Issuer(issuer: name, keys: keys)
+        var issuer = RuntimeConfig.Issuer(issuer: name, keys: keys ?? .file(""))
         if let audiences = strings(reader, "audiences") { issuer.audiences = audiences }
         if let algorithms = strings(reader, "algorithms") {
             var kept: [String] = []
@@ -135,7 +134,12 @@ extension RuntimeConfigDecoder {
             }
         }
         if let interval = reader.integer("refresh_interval_seconds", in: 1...86_400) { issuer.refreshIntervalSeconds = interval }
-        return issuer
+        for (value, team) in issuer.teams.sorted(by: { $0.key < $1.key }) where !teams.isEmpty && !teams.contains(team) {
+            var message = "claim value '\(value)' maps to team '\(team)', which is not declared in $.teams (\(teams.joined(separator: ", ")))"
+            if let near = Suggestion.closest(to: team, among: teams) { message += "; did you mean '\(near)'?" }
+            log.report("\(reader.childPath("teams")).\(value)", message)
+        }
+        return keys == nil ? nil : issuer
     }
 
     private func strings(_ reader: ObjectReader, _ key: String) -> [String]? {

@@ -1,0 +1,93 @@
+import Testing
+@testable import PlugboardConfig
+
+private let decoder = RuntimeConfigDecoder(baseDirectory: "/srv/plugboard", bundledDirectory: "/opt/plugboard/bin")
+
+private func issues(_ text: String) -> [String] {
+    do {
+        _ = try decoder.decode(Array(text.utf8), source: "runtime.json")
+        return []
+    } catch {
+        return error.issues.map(\.description)
+    }
+}
+
+private let teams = #""teams": [ { "name": "alpha" }, { "name": "beta" } ]"#
+
+@Suite struct IdentityConfigTests {
+    @Test func issuersDecodeWithKeysAudiencesAlgorithmsAndTheTeamClaim() throws {
+        let config = try decoder.decode(Array("""
+        { \(teams),
+          "identity": {
+            "resource": "https://mcp.example.com/",
+            "clock_skew_seconds": 30,
+            "scopes_supported": ["mcp:tools"],
+            "issuers": [
+              { "issuer": "https://idp.example.com/realms/platform",
+                "jwks_url": "https://idp.example.com/realms/platform/protocol/openid-connect/certs",
+                "audiences": ["https://mcp.example.com/mcp"], "algorithms": ["ES256"],
+                "team_claim": "groups", "teams": { "platform-alpha": "alpha" }, "refresh_interval_seconds": 10 },
+              { "issuer": "https://login.example.org", "jwks_file": "keys/org.jwks" } ] }
+        }
+        """.utf8), source: "runtime.json")
+        let identity = config.identity
+        #expect(identity.resource == "https://mcp.example.com")  // the trailing slash dropped: paths are appended
+        #expect(identity.clockSkewSeconds == 30)
+        #expect(identity.scopesSupported == ["mcp:tools"])
+        #expect(identity.issuers.count == 2)
+        let first = identity.issuers[0]
+        #expect(first.keys == .url("https://idp.example.com/realms/platform/protocol/openid-connect/certs"))
+        #expect(first.audiences == ["https://mcp.example.com/mcp"])
+        #expect(first.algorithms == ["ES256"])
+        #expect(first.teamClaim == "groups")
+        #expect(first.teams == ["platform-alpha": "alpha"])
+        #expect(first.refreshIntervalSeconds == 10)
+        let second = identity.issuers[1]
+        #expect(second.keys == .file("/srv/plugboard/keys/org.jwks"))  // relative to the config's directory
+        #expect(second.algorithms == ["RS256", "PS256", "ES256", "EdDSA"])
+        #expect(second.teamClaim == "team")
+        #expect(second.refreshIntervalSeconds == 30)
+    }
+
+    @Test func withoutIdentityNoIssuerIsTrusted() throws {
+        let config = try decoder.decode(Array("{ \(teams) }".utf8), source: "runtime.json")
+        #expect(config.identity == RuntimeConfig.Identity())
+        #expect(config.identity.issuers.isEmpty)
+    }
+
+    @Test func mistakesNameThePathAndWhatToDo() {
+        let found = issues("""
+        { \(teams),
+          "identity": {
+            "resource": "mcp.example.com",
+            "issuers": [
+              { "issuer": "https://a.example", "algorithms": ["none", "HS256", "RS512", "RS256"], "jwks_url": "ftp://a.example/keys" },
+              { "issuer": "https://b.example" },
+              { "issuer": "https://c.example", "jwks_file": "c.jwks", "jwks_url": "https://c.example/keys" },
+              { "issuer": "https://d.example", "jwks_file": "d.jwks", "teams": { "ops": "alphaa" }, "team_claims": "groups" },
+              { "issuer": "https://d.example", "jwks_file": "d2.jwks" } ] }
+        }
+        """)
+        let expected = [
+            "$.identity.resource: 'mcp.example.com' is not an http:// or https:// URL; give the server's public base URL, e.g. https://mcp.example.com",
+            "$.identity.issuers[0].jwks_url: 'ftp://a.example/keys' is not an http:// or https:// URL; give the issuer's jwks_uri",
+            "$.identity.issuers[1]: needs its keys: 'jwks_url' (the issuer's jwks_uri) or 'jwks_file' (a JWKS document on disk)",
+            "$.identity.issuers[2]: has both 'jwks_file' and 'jwks_url'; keep one",
+            "$.identity.issuers[3].team_claims: unknown key 'team_claims'; did you mean 'team_claim'?",
+            "$.identity.issuers[4]: issuer 'https://d.example' is declared twice; keep one entry per issuer",
+            "$.identity.issuers[3].teams.ops: claim value 'ops' maps to team 'alphaa', which is not declared in $.teams (alpha, beta); did you mean 'alpha'?",
+        ]
+        for message in expected {
+            #expect(found.contains { $0.hasPrefix(message) }, "missing: \(message)\nfound: \(found)")
+        }
+        // The algorithms: none and HMAC are refused by name, others as unsupported.
+        #expect(found.contains { $0.hasPrefix("$.identity.issuers[0].algorithms[0]: 'none' is never accepted") })
+        #expect(found.contains { $0.hasPrefix("$.identity.issuers[0].algorithms[1]: 'HS256' is never accepted") })
+        #expect(found.contains { $0.hasPrefix("$.identity.issuers[0].algorithms[2]: 'RS512' is not supported; choose from RS256, PS256, ES256, EdDSA") })
+    }
+
+    @Test func issuersNeedTeams() {
+        let found = issues(#"{ "identity": { "issuers": [ { "issuer": "https://a.example", "jwks_file": "a.jwks" } ] } }"#)
+        #expect(found == ["$.identity.issuers: tokens from an issuer act for a team, but $.teams declares none; declare the teams its tokens name"])
+    }
+}
