@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         // Identity: JWT access tokens from the platform's identity provider, and its JWKS fetched over HTTP.
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),  // hashing each presented token
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // --- end MCP server ---
         // --- interop tests: the official Swift SDK client, test-only ---
@@ -98,9 +99,10 @@ let package = Package(
         .target(
             name: "PlugboardAccess",
             dependencies: [
-                "PlugboardJSON", "PlugboardCore", "PlugboardConfig", "PlugboardMCP", "PlugboardLoader",
+                "PlugboardJSON", "PlugboardCore", "PlugboardConfig", "PlugboardMCP",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

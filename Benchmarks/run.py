@@ -22,6 +22,8 @@ PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PEERS = os.path.join(ROOT, "Benchmarks", "peers")
 CATALOG = "1000x3x10"  # tools x versions x namespaces, for the listing scenario
 OBSERVABILITY = "metrics and tracing cost, 16 in flight"
+IDENTITY = "HTTP tools/call with a JWT access token, 16 connections"
+BENCH_ISSUER, BENCH_RESOURCE = "https://issuer.bench.invalid", "http://bench.invalid"
 
 
 class Bench:
@@ -41,6 +43,9 @@ class Bench:
             "unobserved": self.write_config("unobserved", catalog=False, isolation="in-process", observed=False),
             "observed": self.write_config("observed", catalog=False, isolation="in-process", observed=True),
         }
+        # JWT access tokens: team alpha's calculator (sandboxed, as a team's providers always are) under `math`, a
+        # token minted by joserfc for it, against the same provider sandboxed without teams or tokens.
+        self.configs["jwt"], self.jwt = self.write_jwt_config()
         self.only = options.only
 
     # -- Servers ------------------------------------------------------------------------------------------------
@@ -70,6 +75,30 @@ class Bench:
             json.dump(config, file)
         return path
 
+    def write_jwt_config(self):
+        from joserfc import jwt
+        from joserfc.jwk import RSAKey
+        key = RSAKey.generate_key(2048, parameters={"kid": "bench"})
+        jwks = os.path.join(self.work, "bench.jwks")
+        with open(jwks, "w") as file:
+            json.dump({"keys": [key.as_dict(private=False)]}, file)
+        now = int(time.time())
+        token = jwt.encode({"alg": "RS256", "kid": "bench"}, {
+            "iss": BENCH_ISSUER, "sub": "bench", "aud": BENCH_RESOURCE + "/mcp", "iat": now, "exp": now + 86400,
+            "team": "alpha"}, key, algorithms=["RS256"])
+        config = {
+            "plugin_directories": ["${bundled}"],
+            "surfaces": [{"name": "mcp", "path": "/mcp"}],
+            "teams": [{"name": "alpha", "mounts": [{"namespace": "math", "provider": "calculator"}]}],
+            "identity": {"resource": BENCH_RESOURCE, "issuers": [{"issuer": BENCH_ISSUER, "jwks_file": jwks}]},
+            "transports": {"limits": {"list_page_size": 100000}},
+            "logging": {"level": "warning"},
+        }
+        path = os.path.join(self.work, "bench-jwt.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path, token
+
     def plugboard(self, config="plain", http_port=None):
         command = [os.path.join(self.bin, "plugboard"), "serve", "--config", self.configs[config]]
         return command + (["--http", f"127.0.0.1:{http_port}"] if http_port else ["--stdio"])
@@ -98,7 +127,7 @@ class Bench:
             raise RuntimeError(f"{' '.join(server[:3])}: {done.stderr.strip()[-2000:]}")
         return json.loads(done.stdout)
 
-    def http(self, server, path, mode, tool="add", seconds=5):
+    def http(self, server, path, mode, tool="add", seconds=5, token=None):
         """wrk with 16 connections. mode: 'session' (2025-11-25 handshake first) or 'sessionless' (2026-07-28)."""
         port = free_port()
         process = subprocess.Popen(server(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -106,6 +135,8 @@ class Bench:
             url = f"http://127.0.0.1:{port}{path}"
             wait_for_port(port)
             headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
             params = {"name": tool, "arguments": {"a": 1, "b": 2}}
             if mode == "session":
                 session, _ = post(url, headers, {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
@@ -171,6 +202,13 @@ class Bench:
             "HTTP, metrics and traces off": lambda: self.http(lambda p: pb("unobserved", http_port=p), "/mcp", "sessionless", tool="math_add"),
             "HTTP, metrics on, traced at 100%": lambda: self.http(lambda p: pb("observed", http_port=p), "/mcp", "sessionless", tool="math_add"),
         }
+        identity = {}
+        if self.sandbox:
+            identity = {
+                "sandboxed, no auth": lambda: self.http(lambda p: pb("sandboxed", http_port=p), "/mcp", "sessionless", tool="math_add"),
+                "sandboxed team, JWT (verified once, then cached)": lambda: self.http(
+                    lambda p: pb("jwt", http_port=p), "/mcp", "sessionless", tool="math_add", token=self.jwt),
+            }
         scenarios = [
             ("stdio tools/call, 1 in flight", "calls", one),
             ("stdio tools/call, 16 in flight", "calls", sixteen),
@@ -178,6 +216,7 @@ class Bench:
             ("HTTP tools/call, 16 connections", "calls", http),
             (f"tools/list, {CATALOG} catalog under a filter", "list", listing),
             (OBSERVABILITY, "calls", observability),
+            (IDENTITY, "calls", identity),
         ]
         return [s for s in scenarios if not self.only or any(word in s[0] for word in self.only)]
 
@@ -310,6 +349,9 @@ def report(results):
         bar(f"{transport} 16 in flight: metrics on and traced at 100% / both off, calls/s",
             ratio(server(OBSERVABILITY, f"{transport}, metrics on, traced at 100%").get("calls_per_s"),
                   server(OBSERVABILITY, f"{transport}, metrics and traces off").get("calls_per_s")), 0.9)
+    bar("HTTP 16 connections: JWT-authenticated / unauthenticated req/s",
+        ratio(server(IDENTITY, "sandboxed team, JWT (verified once, then cached)").get("calls_per_s"),
+              server(IDENTITY, "sandboxed, no auth").get("calls_per_s")), 0.9)
     sandboxed = server(one, "plugboard sandboxed").get("p50_us")
     if sandboxed:
         bars.append(f"- sandboxed call overhead at p50: {sandboxed - server(one, 'plugboard')['p50_us']:,.1f} µs (bar < 50 µs)")

@@ -1,7 +1,6 @@
 import Atomics
 import PlugboardConfig
 import PlugboardCore
-import PlugboardLoader
 import PlugboardMCP
 
 /// The static bearer tokens of the configured teams (`plugboard token mint`). A presented token is hashed
@@ -48,9 +47,7 @@ final class StaticTokens: Sendable {
 
     /// The principal of a presented token, or nil when it is unknown or revoked.
     func principal(for token: Substring) -> Principal? {
-        var hasher = SHA256()
-        hasher.update(token.utf8)
-        let presented = hasher.finalize()
+        let presented = TokenDigest.of(token)
         var found: Principal?
         for entry in entries.load(ordering: .acquiring).all where Self.constantTimeEqual(entry.digest, presented) {
             found = entry.principal  // keep looping: every entry is compared whatever matched

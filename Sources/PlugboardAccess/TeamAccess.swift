@@ -16,9 +16,14 @@ public final class TeamAccess: BearerAuthenticator {
     private let issuers: [JWTIssuer]
     private let identity: RuntimeConfig.Identity
     private let verified = VerifiedTokens()
+    private let onRefusal: (@Sendable (AccessRefusal) -> Void)?
 
-    public init(config: RuntimeConfig, principals: [String: TeamPrincipals], logger: Logger) {
+    /// `onRefusal` hears of every token refused (a request without one is not reported: every client's first
+    /// request is one).
+    public init(config: RuntimeConfig, principals: [String: TeamPrincipals], logger: Logger,
+                onRefusal: (@Sendable (AccessRefusal) -> Void)? = nil) {
         self.principals = principals
+        self.onRefusal = onRefusal
         teamStores = principals.mapValues(\.store)
         staticTokens = StaticTokens(teams: config.teams, principals: principals)
         identity = config.identity
@@ -57,9 +62,14 @@ public final class TeamAccess: BearerAuthenticator {
         }
         let token = parts[1]
         if !issuers.isEmpty, UnverifiedToken.looksLikeJWT(token) {
-            return await authenticateJWT(token, resource: resource)
+            let outcome = await authenticateJWT(token, resource: resource)
+            if let onRefusal, let refusal = AccessRefusal(outcome, token: token, resource: resource) { onRefusal(refusal) }
+            return outcome
         }
-        return staticTokens.principal(for: token).map { .principal($0) } ?? .refused(tokenGiven: true)
+        if let principal = staticTokens.principal(for: token) { return .principal(principal) }
+        onRefusal?(AccessRefusal(status: 401, reason: "unknown or revoked token", resource: resource,
+                                 tokenHash: Self.hex(VerifiedTokens.key(token).prefix(6))))
+        return .refused(tokenGiven: true)
     }
 
     private func authenticateJWT(_ token: Substring, resource: String) async -> Authentication {
@@ -103,6 +113,8 @@ public final class TeamAccess: BearerAuthenticator {
         return .refused(tokenGiven: true, reason: "the token's 'aud' (\(audiences.joined(separator: ", "))) does not name this server "
             + "(\(expected.joined(separator: ", "))); ask \(issuer.config.issuer) for a token with resource=\(expected[0])")
     }
+
+    public var offersResourceMetadata: Bool { !issuers.isEmpty }
 
     public func resourceMetadata(resource: String) -> JSONValue? {
         guard !issuers.isEmpty else { return nil }

@@ -1,5 +1,4 @@
 import Foundation
-import PlugboardLoader
 import PlugboardMCP
 import Synchronization
 
@@ -18,11 +17,7 @@ final class VerifiedTokens: Sendable {
 
     init(capacity: Int = 10_000) { self.capacity = capacity }
 
-    static func key(_ token: Substring) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(token.utf8)
-        return hasher.finalize()
-    }
+    static func key(_ token: Substring) -> [UInt8] { TokenDigest.of(token) }
 
     /// The entry for `key` while it is valid (the clock skew past `exp`, as at verification).
     func find(_ key: [UInt8], now: Double, skew: Double) -> Entry? {

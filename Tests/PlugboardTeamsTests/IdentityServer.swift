@@ -164,9 +164,12 @@ final class IdentityServer: Sendable {
     }
 
     /// The audit trail's call events so far.
-    func auditedCalls() -> [JSONValue] {
+    func auditedCalls() -> [JSONValue] { audited("call") }
+
+    /// The audit trail's events of one kind so far.
+    func audited(_ event: String) -> [JSONValue] {
         let text = (try? String(contentsOfFile: auditPath, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }.filter { $0["event"] == .string("call") }
+        return text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }.filter { $0["event"] == .string(event) }
     }
 
     /// `tools/call alpha_add {a: 2, b: 3}`, stateless.

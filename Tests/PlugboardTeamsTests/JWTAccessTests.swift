@@ -80,6 +80,18 @@ struct JWTAccessTests {
             #expect(await server.add(token: valid)?.status == 200)
             try await Task.sleep(for: .milliseconds(300))
             #expect(server.auditedCalls().count == 1, "\(server.auditedCalls())")
+
+            // Each refusal is audited with its status and reason, and what the token claimed; never the token.
+            let refusals = server.audited("token_refused")
+            #expect(refusals.count == refused.count, "\(refusals)")
+            for ((what, token, status, reason), line) in zip(refused, refusals) {
+                #expect(line["status"] == .int(status), "\(what): \(line)")
+                #expect(line["reason"]?.stringValue?.contains(reason) == true, "\(what): \(line)")
+                #expect(line["resource"] == .string(server.resource))
+                #expect(line.objectValue?.members.contains { $0.value.stringValue == token } == false, "\(what): the token itself was written")
+            }
+            #expect(refusals.first?["claimed_subject"] == .string("user-1"))
+            #expect(refusals.first?["claimed_issuer"] == .string(issuer.url))
         }
     }
 
@@ -129,6 +141,21 @@ struct JWTAccessTests {
                 #expect(unknown.status == 401, "\(mode): \(unknown.text)")
             }
             try await issuer.mode("ok")
+        }
+    }
+
+    @Test("a session opened with a JWT stays its subject's: a refreshed token of the same subject keeps it, another subject's token finds no session")
+    func sessionOwnership() async throws {
+        try await IdentityServer.with { server in
+            let first = try await server.issuer.mint(claims: server.claims())
+            let session = try #require(await server.http.session(token: first))
+            let refreshed = try await server.issuer.mint(claims: server.claims())  // same sub, new jti
+            #expect(refreshed != first)
+            let again = try #require(await server.http.call("tools/list", "{}", token: refreshed, session: session))
+            #expect(again.status == 200, "\(again.text)")
+            let stranger = try await server.issuer.mint(claims: server.claims(["sub": .string("user-2")]))
+            let other = try #require(await server.http.call("tools/list", "{}", token: stranger, session: session))
+            #expect(other.status == 404, "\(other.text)")
         }
     }
 

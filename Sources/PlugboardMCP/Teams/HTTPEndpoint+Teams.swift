@@ -42,7 +42,7 @@ extension HTTPEndpoint {
         guard let authenticator = transport.authenticator else { return .success(nil) }
         let base = ProtectedResource.baseURL(configured: authenticator.publicBaseURL, request: request)
         let resource = base + path
-        let offersMetadata = authenticator.resourceMetadata(resource: resource) != nil
+        let offersMetadata = authenticator.offersResourceMetadata
         let challenge = ProtectedResource.Challenge(metadataURL: offersMetadata ? ProtectedResource.metadataURL(base: base, path: path) : nil)
         // The MCP authorization spec: access tokens never travel in the query string (they end up in logs).
         if ProtectedResource.hasQueryToken(request.uri.query) {

@@ -71,4 +71,6 @@ public protocol BearerAuthenticator: Sendable {
     /// RFC 9728 protected-resource metadata for `resource`, or nil when no authorization server issues tokens
     /// here (static team tokens only).
     func resourceMetadata(resource: String) -> JSONValue?
+    /// Whether `resourceMetadata` gives a document (the 401 challenge then points to it).
+    var offersResourceMetadata: Bool { get }
 }

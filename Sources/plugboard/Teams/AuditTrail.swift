@@ -1,4 +1,5 @@
 import Foundation
+import PlugboardAccess
 import PlugboardCore
 import PlugboardHost
 import PlugboardJSON
@@ -36,6 +37,18 @@ struct AuditTrail: Sendable {
             if let range = detail.range(of: "its worker") { fields.append(("worker_exit", .string(String(detail[range.lowerBound...])))) }
         }
         write(fields)
+    }
+
+    /// A bearer token refused: why, and what it claims to be (unverified), never the token.
+    func refusal(_ refusal: AccessRefusal) {
+        write([
+            ("time", .string(Self.timestamp())), ("event", .string("token_refused")),
+            ("status", .int(refusal.status)), ("reason", .string(refusal.reason)), ("resource", .string(refusal.resource)),
+            ("token_sha256", .string(refusal.tokenHash)),
+            ("claimed_issuer", refusal.claimedIssuer.map(JSONValue.string) ?? .null),
+            ("claimed_subject", refusal.claimedSubject.map(JSONValue.string) ?? .null),
+            ("claimed_jti", refusal.claimedTokenID.map(JSONValue.string) ?? .null),
+        ])
     }
 
     func load(_ plugin: PluginIdentity, placement: InstancePlacement, isolation: String, event: String = "load") {

@@ -46,7 +46,10 @@ struct TeamServing {
             principals[team.name] = TeamPrincipals(team: team, store: store)
         }
         let stdio = config.transports.stdio.team.flatMap { principals[$0]?.principal(token: nil) }
-        return Access(authenticator: TeamAccess(config: config, principals: principals, logger: logger), stdioPrincipal: stdio)
+        var refusals: (@Sendable (AccessRefusal) -> Void)?
+        if let audit { refusals = { audit.refusal($0) } }
+        return Access(authenticator: TeamAccess(config: config, principals: principals, logger: logger, onRefusal: refusals),
+                      stdioPrincipal: stdio)
     }
 
     /// Writes what the audit trail still holds.
