@@ -16,6 +16,12 @@ struct AccessTokenClaims: JWTPayload {
     var expires: Double? { claims["exp"]?.number }
     var notBefore: Double? { claims["nbf"]?.number }
     var issuedAt: Double? { claims["iat"]?.number }
+    /// OAuth scopes: `scope` (space-separated, RFC 9068) or `scp` (a list, as Entra and Okta send).
+    var scopes: Set<String> {
+        var scopes = Set(claims["scope"]?.string?.split(separator: " ").map(String.init) ?? [])
+        if let listed = claims["scp"]?.strings { scopes.formUnion(listed.flatMap { $0.split(separator: " ").map(String.init) }) }
+        return scopes
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ClaimName.self)

@@ -23,6 +23,7 @@ struct JWTIssuer: Sendable {
         let team: String
         let expires: Double
         let audiences: [String]
+        let claims: AccessTokenClaims
     }
 
     func verify(_ token: UnverifiedToken, now: Double = Date().timeIntervalSince1970) async -> Result<Verified, TokenRefusal> {
@@ -86,7 +87,7 @@ struct JWTIssuer: Sendable {
         guard let subject = claims.subject, !subject.isEmpty else { return .failure(.invalid("the token has no 'sub'")) }
         if claims.audiences.isEmpty { return .failure(.invalid("the token has no 'aud'; it must name this server")) }
         let identity = TokenIdentity(issuer: config.issuer, subject: subject, tokenID: claims.tokenID)
-        return team(of: claims).map { Verified(identity: identity, team: $0, expires: expires, audiences: claims.audiences) }
+        return team(of: claims).map { Verified(identity: identity, team: $0, expires: expires, audiences: claims.audiences, claims: claims) }
     }
 
     /// The team the team claim names: one value that maps to one configured team.

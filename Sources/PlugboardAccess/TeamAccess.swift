@@ -17,6 +17,7 @@ public final class TeamAccess: BearerAuthenticator {
     private let identity: RuntimeConfig.Identity
     private let verified = VerifiedTokens()
     private let onRefusal: (@Sendable (AccessRefusal) -> Void)?
+    private let rules: [RuntimeConfig.AccessRule]
 
     /// `onRefusal` hears of every token refused (a request without one is not reported: every client's first
     /// request is one).
@@ -27,6 +28,7 @@ public final class TeamAccess: BearerAuthenticator {
         teamStores = principals.mapValues(\.store)
         staticTokens = StaticTokens(teams: config.teams, principals: principals)
         identity = config.identity
+        rules = config.identity.rules
         publicBaseURL = config.identity.resource
         let teams = Set(principals.keys)
         issuers = config.identity.issuers.map { issuer in
@@ -101,10 +103,25 @@ public final class TeamAccess: BearerAuthenticator {
         guard let team = principals[found.team] else {
             return .forbidden(reason: "the token names team '\(found.team)', which is not served here")
         }
+        // The token's view of the team's tables: what the rules it does not meet match is hidden.
+        let hidden = rules.filter { !Self.meets($0, found.claims) }.map(\.pattern)
+        guard let store = team.store.view(hiding: hidden) else {
+            return .forbidden(reason: "team '\(team.team)' already has \(RoutingTableStore.maxViews) distinct access views; "
+                + "the operator should merge access rules")
+        }
         let principal = Principal(team: team.team, tokenID: found.identity.tokenID, tokenHash: Self.hex(key.prefix(6)),
-                                  store: team.store, quota: team.quota, identity: found.identity)
+                                  store: store, quota: team.quota, identity: found.identity)
         verified.insert(.init(principal: principal, issuer: index, expires: found.expires, audiences: found.audiences), for: key, now: now)
         return audienceCheck(found.audiences, issuer: issuer, resource: resource) ?? .principal(principal)
+    }
+
+    /// Whether the token has every scope the rule requires and, for each claim it names, one of its values.
+    static func meets(_ rule: RuntimeConfig.AccessRule, _ claims: AccessTokenClaims) -> Bool {
+        if !rule.scopes.isEmpty, !Set(rule.scopes).isSubset(of: claims.scopes) { return false }
+        for (claim, values) in rule.claims {
+            guard let held = claims[claim]?.strings, held.contains(where: values.contains) else { return false }
+        }
+        return true
     }
 
     private func audienceCheck(_ audiences: [String], issuer: JWTIssuer, resource: String) -> Authentication? {

@@ -2,15 +2,19 @@ import PlugboardConfig
 import PlugboardCore
 import PlugboardMCP
 
-/// One team's shared parts: its routing tables and its quota gate (one per team, whichever token is used).
+/// One team's shared parts: its routing tables and its quota gate (one per team, whichever token is used), and
+/// the view of its tables that credentials without scopes or claims get: everything an access rule matches hidden.
 public struct TeamPrincipals: Sendable {
     let team: String
     let store: RoutingTableStore
     let quota: QuotaGate
+    /// What static tokens (and the stdio principal) see: they meet no access rule.
+    let unprivileged: RoutingTableStore
 
-    public init(team: RuntimeConfig.Team, store: RoutingTableStore) {
+    public init(team: RuntimeConfig.Team, store: RoutingTableStore, rules: [RuntimeConfig.AccessRule] = []) {
         self.team = team.name
         self.store = store
+        unprivileged = store.view(hiding: rules.map(\.pattern)) ?? store
         quota = QuotaGate(team: team.name, limits: Self.limits(team.quotas))
     }
 
@@ -23,6 +27,7 @@ public struct TeamPrincipals: Sendable {
     }
 
     public func principal(token: RuntimeConfig.Token?) -> Principal {
-        Principal(team: team, tokenID: token?.id, tokenHash: token.map { String($0.sha256.prefix(12)) }, store: store, quota: quota)
+        Principal(team: team, tokenID: token?.id, tokenHash: token.map { String($0.sha256.prefix(12)) }, store: unprivileged,
+                  quota: quota)
     }
 }

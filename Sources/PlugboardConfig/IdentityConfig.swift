@@ -15,7 +15,29 @@ extension RuntimeConfig {
         public var issuers: [Issuer] = []
         /// Scopes a client may ask its authorization server for (published in the protected-resource metadata).
         public var scopesSupported: [String] = []
+        /// Who may see and call what, beyond the team: components a rule matches are hidden from callers whose
+        /// token lacks what the rule requires.
+        public var rules: [AccessRule] = []
         public init() {}
+    }
+
+    /// Components (by namespace, kind, identity glob, version range) that only tokens with the given scopes or
+    /// claim values may see and call. A static team token carries neither, so it never meets a rule.
+    public struct AccessRule: Sendable, Equatable {
+        /// For the audit trail and messages: the rule's `name`, or `rules[N]`.
+        public var name: String
+        public var pattern: ComponentPattern
+        /// Every one of these must be in the token's `scope` (space-separated) or `scp` (a list).
+        public var scopes: [String] = []
+        /// Each claim must hold (or contain) at least one of its values.
+        public var claims: [String: [String]] = [:]
+
+        public init(name: String, pattern: ComponentPattern, scopes: [String] = [], claims: [String: [String]] = [:]) {
+            self.name = name
+            self.pattern = pattern
+            self.scopes = scopes
+            self.claims = claims
+        }
     }
 
     public struct Issuer: Sendable, Equatable {
@@ -64,6 +86,12 @@ extension RuntimeConfigDecoder {
         }
         if let skew = reader.integer("clock_skew_seconds", in: 0...3600) { identity.clockSkewSeconds = skew }
         identity.scopesSupported = strings(reader, "scopes_supported") ?? []
+        for element in reader.array("rules") ?? [] {
+            if let rule = rule(element.value, at: element.path, index: identity.rules.count, log: log) { identity.rules.append(rule) }
+        }
+        if identity.rules.count > 64 {
+            log.report(reader.childPath("rules"), "\(identity.rules.count) rules are more than the 64 supported; merge rules that require the same")
+        }
         let teams = config.teams.map(\.name)
         var seen: Set<String> = []
         for element in reader.array("issuers") ?? [] {
@@ -140,6 +168,44 @@ extension RuntimeConfigDecoder {
             log.report("\(reader.childPath("teams")).\(value)", message)
         }
         return keys == nil ? nil : issuer
+    }
+
+    private func rule(_ value: JSONValue, at path: String, index: Int, log: IssueLog) -> RuntimeConfig.AccessRule? {
+        guard let reader = ObjectReader.make(value, at: path, log: log) else { return nil }
+        defer { reader.finish() }
+        var pattern = ComponentPattern()
+        pattern.namespace = reader.string("namespace")
+        pattern.kind = reader.choice("kind", among: ComponentKind.allCases.map(\.rawValue)).flatMap(ComponentKind.init(rawValue:))
+        pattern.identity = reader.string("component")
+        let gte = version(reader, "version_gte"), lt = version(reader, "version_lt")
+        if gte != nil || lt != nil { pattern.versions = VersionRange(gte: gte, lt: lt) }
+        if let gte, let lt, !(gte < lt) {
+            log.report(path, "matches no version: version_gte '\(gte.raw)' is not below version_lt '\(lt.raw)'")
+        }
+        var rule = RuntimeConfig.AccessRule(name: reader.string("name") ?? "rules[\(index)]", pattern: pattern)
+        rule.scopes = strings(reader, "require_scopes") ?? []
+        if let claims = reader.value("require_claims") {
+            for (claim, values) in claims.objectValue?.members ?? [] {
+                let list = values.stringValue.map { [$0] } ?? values.arrayValue?.compactMap(\.stringValue)
+                guard let list, !list.isEmpty else {
+                    log.report("\(reader.childPath("require_claims")).\(claim)", "expected a value or a list of values the claim must hold, found \(values.typeDescription)")
+                    continue
+                }
+                rule.claims[claim] = list
+            }
+            if claims.objectValue == nil {
+                log.report(reader.childPath("require_claims"), "expected an object of claim name → values, found \(claims.typeDescription)")
+            }
+        }
+        if pattern == ComponentPattern() {
+            log.report(path, "matches every component; give 'namespace', 'kind', 'component' (a glob) or 'version_gte'/'version_lt'")
+            return nil
+        }
+        if rule.scopes.isEmpty && rule.claims.isEmpty {
+            log.report(path, "requires nothing; give 'require_scopes' or 'require_claims' (a rule hides what it matches from tokens without them)")
+            return nil
+        }
+        return rule
     }
 
     private func strings(_ reader: ObjectReader, _ key: String) -> [String]? {

@@ -131,7 +131,7 @@ public struct RuntimeConfigDecoder: Sendable {
         return VersionFilter(gte: gte, lt: lt, includeUnversioned: includeUnversioned)
     }
 
-    private func version(_ reader: ObjectReader, _ key: String) -> Version? {
+    func version(_ reader: ObjectReader, _ key: String) -> Version? {
         guard let raw = reader.string(key) else { return nil }
         do { return try Version(raw) } catch {
             reader.log.report(reader.childPath(key), "\(error)")

@@ -93,7 +93,7 @@ struct RoutingTableCompiler {
                 let exposed: String
                 var group: Int?
                 if !path.hasRules, let last = previous, last.kind == descriptor.kind, last.key == descriptor.key {
-                    guard surfaceAllows(descriptor, identity: last.exposed) else { continue }
+                    guard surfaceAllows(descriptor, identity: last.exposed, namespaces: path.namespaces) else { continue }
                     exposed = last.exposed
                     group = last.group
                 } else {
@@ -129,11 +129,16 @@ struct RoutingTableCompiler {
             guard let levelled = exposeLevelByLevel(descriptor, through: path.levels) else { return nil }
             identity = levelled
         }
-        return surfaceAllows(descriptor, identity: identity) ? identity : nil
+        return surfaceAllows(descriptor, identity: identity, namespaces: path.namespaces) ? identity : nil
     }
 
-    private func surfaceAllows(_ descriptor: ComponentDescriptor, identity: String) -> Bool {
-        !surface.disabled.contains { $0.hides(kind: descriptor.kind, identity: identity, version: descriptor.version) }
+    private func surfaceAllows(_ descriptor: ComponentDescriptor, identity: String, namespaces: [String]) -> Bool {
+        if surface.disabled.contains(where: { $0.hides(kind: descriptor.kind, identity: identity, version: descriptor.version) }) {
+            return false
+        }
+        return !surface.hidden.contains {
+            $0.matches(kind: descriptor.kind, identity: identity, namespaces: namespaces, version: descriptor.version)
+        }
     }
 
     /// Every namespace at once, with the prefixes the path joined: the same as applying them inner first.

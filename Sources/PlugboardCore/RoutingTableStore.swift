@@ -30,6 +30,10 @@ public final class RoutingTableStore: Sendable {
     private let nextObserver = ManagedAtomic<UInt64>(0)
     public let surfaces: [Surface]
     private let pageSize: Int
+    /// Views of this store that hide more (`view(hiding:)`), replaced with it.
+    private let views = Mutex<[[ComponentPattern]: RoutingTableStore]>([:])
+    /// A view never holds more than this many views of its own; past it, `view` gives nil (the caller refuses).
+    public static let maxViews = 256
 
     public init(root: MountNode, surfaces: [Surface], pageSize: Int = 100) {
         self.surfaces = surfaces
@@ -65,6 +69,8 @@ public final class RoutingTableStore: Sendable {
             let old = current.exchange(Snapshot(tables), ordering: .acquiringAndReleasing)
             return Self.changedKindsBySurface(old: old.ordered, new: tables)
         }
+        // Views follow every replacement, changed lists or not: they must never route to a provider unloaded here.
+        for view in views.withLock({ Array($0.values) }) { view.replaceRoot(root) }
         guard !changed.isEmpty else { return }
         let union = changed.values.reduce(into: Set<ComponentKind>()) { $0.formUnion($1) }
         for observer in observers.withLock({ Array($0.values) }) {
@@ -73,6 +79,24 @@ public final class RoutingTableStore: Sendable {
             } else {
                 observer.body(union)
             }
+        }
+    }
+
+    /// The same tables with `hidden` taken out of every surface (a caller's access rules), kept current with this
+    /// store: one per distinct set of patterns, made on first use. Nil past `maxViews` distinct sets.
+    public func view(hiding hidden: [ComponentPattern]) -> RoutingTableStore? {
+        guard !hidden.isEmpty else { return self }
+        return views.withLock { views in
+            if let view = views[hidden] { return view }
+            guard views.count < Self.maxViews else { return nil }
+            let narrowed = surfaces.map { surface in
+                var surface = surface
+                surface.hidden += hidden
+                return surface
+            }
+            let view = RoutingTableStore(root: writer.withLock { $0.root }, surfaces: narrowed, pageSize: pageSize)
+            views[hidden] = view
+            return view
         }
     }
 

@@ -6,11 +6,15 @@ public struct Surface: Sendable, Hashable {
     public var filter: VersionFilter?
     /// Identities as clients of this surface see them.
     public var disabled: [DisableRule]
+    /// What a caller's access rules hide from it (a per-principal view of a surface); empty on a surface itself.
+    public var hidden: [ComponentPattern]
 
-    public init(name: String, path: String, filter: VersionFilter? = nil, disabled: [DisableRule] = []) {
+    public init(name: String, path: String, filter: VersionFilter? = nil, disabled: [DisableRule] = [],
+                hidden: [ComponentPattern] = []) {
         self.name = name
         self.path = path
         self.filter = filter
         self.disabled = disabled
+        self.hidden = hidden
     }
 }

@@ -1,3 +1,4 @@
+import PlugboardCore
 import Testing
 @testable import PlugboardConfig
 
@@ -84,6 +85,43 @@ private let teams = #""teams": [ { "name": "alpha" }, { "name": "beta" } ]"#
         #expect(found.contains { $0.hasPrefix("$.identity.issuers[0].algorithms[0]: 'none' is never accepted") })
         #expect(found.contains { $0.hasPrefix("$.identity.issuers[0].algorithms[1]: 'HS256' is never accepted") })
         #expect(found.contains { $0.hasPrefix("$.identity.issuers[0].algorithms[2]: 'RS512' is not supported; choose from RS256, PS256, ES256, EdDSA") })
+    }
+
+    @Test func rulesDecodeIntoPatternsAndRequirements() throws {
+        let config = try decoder.decode(Array("""
+        { \(teams),
+          "identity": { "rules": [
+            { "name": "beta-api", "component": "weather_*", "kind": "tool", "version_gte": "2.0", "version_lt": "3.0",
+              "require_scopes": ["weather:beta"] },
+            { "namespace": "admin", "require_claims": { "groups": ["ops", "sre"], "department": "infra" } } ] }
+        }
+        """.utf8), source: "runtime.json")
+        let rules = config.identity.rules
+        #expect(rules.count == 2)
+        #expect(rules[0].name == "beta-api")
+        #expect(rules[0].pattern == ComponentPattern(kind: .tool, identity: "weather_*", versions: VersionRange(gte: try Version("2.0"), lt: try Version("3.0"))))
+        #expect(rules[0].scopes == ["weather:beta"])
+        #expect(rules[1].name == "rules[1]")
+        #expect(rules[1].pattern == ComponentPattern(namespace: "admin"))
+        #expect(rules[1].claims == ["groups": ["ops", "sre"], "department": ["infra"]])
+    }
+
+    @Test func rulesThatMatchEverythingOrRequireNothingAreRefused() {
+        let found = issues("""
+        { \(teams), "identity": { "rules": [
+            { "require_scopes": ["x"] },
+            { "namespace": "admin" },
+            { "component": "a_*", "version_gte": "3.0", "version_lt": "2.0", "require_scopes": ["x"], "require_claim": {} } ] } }
+        """)
+        let expected = [
+            "$.identity.rules[0]: matches every component; give 'namespace', 'kind', 'component' (a glob) or 'version_gte'/'version_lt'",
+            "$.identity.rules[1]: requires nothing; give 'require_scopes' or 'require_claims'",
+            "$.identity.rules[2]: matches no version: version_gte '3.0' is not below version_lt '2.0'",
+            "$.identity.rules[2].require_claim: unknown key 'require_claim'; did you mean 'require_claims'?",
+        ]
+        for message in expected {
+            #expect(found.contains { $0.hasPrefix(message) }, "missing: \(message)\nfound: \(found)")
+        }
     }
 
     @Test func issuersNeedTeams() {

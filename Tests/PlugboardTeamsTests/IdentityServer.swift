@@ -97,10 +97,11 @@ final class IdentityServer: Sendable {
         self.directory = directory
     }
 
-    static func with(_ body: (IdentityServer) async throws -> Void) async throws {
+    /// `rules`: the JSON array for `identity.rules`.
+    static func with(rules: String = "[]", _ body: (IdentityServer) async throws -> Void) async throws {
         let issuer = try LocalIssuer.start()
         defer { issuer.stop() }
-        let server = try await start(issuer: issuer)
+        let server = try await start(issuer: issuer, rules: rules)
         do { try await body(server) } catch {
             server.stop()
             throw error
@@ -108,7 +109,7 @@ final class IdentityServer: Sendable {
         server.stop()
     }
 
-    private static func start(issuer: LocalIssuer) async throws -> IdentityServer {
+    private static func start(issuer: LocalIssuer, rules: String) async throws -> IdentityServer {
         let directory = BuildProducts.temporaryDirectory("identity")
         let products = BuildProducts.directory
         let config = """
@@ -120,6 +121,7 @@ final class IdentityServer: Sendable {
           ],
           "identity": {
             "scopes_supported": ["mcp:tools"],
+            "rules": \(rules),
             "issuers": [ { "issuer": "\(issuer.url)", "jwks_url": "\(issuer.url)/jwks", "team_claim": "groups",
                            "teams": { "platform-alpha": "alpha" }, "refresh_interval_seconds": 1 } ]
           },
@@ -170,6 +172,15 @@ final class IdentityServer: Sendable {
     func audited(_ event: String) -> [JSONValue] {
         let text = (try? String(contentsOfFile: auditPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }.filter { $0["event"] == .string(event) }
+    }
+
+    /// `tools/call NAME ARGUMENTS`: stateless, or pinned to `version` in a handshake-era session (whose `_meta`
+    /// is the request's own).
+    func call(_ name: String, _ arguments: String, version: String? = nil, token: String) async -> LoopbackHTTP.Reply? {
+        guard let version else { return await http.call("tools/call", #"{"name":"\#(name)","arguments":\#(arguments)}"#, token: token) }
+        guard let session = await http.session(token: token) else { return nil }
+        return await http.call("tools/call", #"{"name":"\#(name)","arguments":\#(arguments),"_meta":{"fastmcp":{"version":"\#(version)"}}}"#,
+                               token: token, session: session)
     }
 
     /// `tools/call alpha_add {a: 2, b: 3}`, stateless.

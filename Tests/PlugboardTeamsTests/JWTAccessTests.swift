@@ -177,6 +177,47 @@ struct JWTAccessTests {
         }
     }
 
+    static let rules = """
+    [ { "name": "calculate-v2", "component": "alpha_calculate", "version_gte": "2.0", "require_scopes": ["calc:v2"] },
+      { "name": "adders", "component": "alpha_add", "require_claims": { "groups": ["adders"] } } ]
+    """
+
+    @Test("per-component rules: a caller without the scope or claim sees neither the tool nor a way to call it, the bytes match a name that does not exist, and a pin to a hidden version lists only the others")
+    func perComponentRules() async throws {
+        try await IdentityServer.with(rules: Self.rules) { server in
+            let plain = try await server.issuer.mint(claims: server.claims())
+            let listing = try #require(await server.http.call("tools/list", "{}", token: plain))
+            let tools = listing.json?["result"]?["tools"]?.arrayValue ?? []
+            let names = tools.compactMap { $0["name"]?.stringValue }
+            #expect(!names.contains("alpha_add"), "\(names)")
+            #expect(names.contains("alpha_calculate"), "\(names)")
+            let calculate = tools.first { $0["name"]?.stringValue == "alpha_calculate" }
+            #expect(calculate?["_meta"]?["fastmcp"]?["version"] == .string("1.0"), "\(String(describing: calculate))")
+
+            // A hidden tool answers with the bytes of a name that never existed, the name aside.
+            let hidden = try #require(await server.call("alpha_add", #"{"a":1,"b":2}"#, token: plain))
+            let missing = try #require(await server.call("alpha_adx", #"{"a":1,"b":2}"#, token: plain))
+            #expect(hidden.status == missing.status)
+            #expect(hidden.text.replacingOccurrences(of: "alpha_add", with: "N") == missing.text.replacingOccurrences(of: "alpha_adx", with: "N"),
+                    "\(hidden.text)\n\(missing.text)")
+            #expect(hidden.json?["result"] == nil || hidden.json?["result"]?["isError"] == .bool(true))
+
+            // A pin to the hidden version: -32602 naming only the versions this caller may use.
+            let pinned = try #require(await server.call("alpha_calculate", #"{"a":1,"b":2,"op":"add"}"#, version: "2.0", token: plain))
+            #expect(pinned.json?["error"]?["code"] == .int(-32602), "\(pinned.text)")
+            #expect(pinned.json?["error"]?["data"]?["available"] == .array([.string("1.0")]), "\(pinned.text)")
+
+            // With the scope and the claim, both appear and the highest version is served.
+            let privileged = try await server.issuer.mint(claims: server.claims([
+                "scope": .string("mcp:tools calc:v2"), "groups": .array([.string("platform-alpha"), .string("adders")])]))
+            let full = try #require(await server.http.call("tools/list", "{}", token: privileged))
+            let all = full.json?["result"]?["tools"]?.arrayValue ?? []
+            #expect(all.contains { $0["name"] == .string("alpha_add") })
+            #expect(all.first { $0["name"] == .string("alpha_calculate") }?["_meta"]?["fastmcp"]?["version"] == .string("2.0"))
+            #expect(await server.call("alpha_add", #"{"a":1,"b":2}"#, token: privileged)?.json?["result"]?["content"] != nil)
+        }
+    }
+
     static func base64url(_ text: String) -> String {
         Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")

@@ -43,7 +43,7 @@ struct TeamServing {
         var principals: [String: TeamPrincipals] = [:]
         for team in config.teams {
             guard let store = host.teamStores[team.name] else { continue }
-            principals[team.name] = TeamPrincipals(team: team, store: store)
+            principals[team.name] = TeamPrincipals(team: team, store: store, rules: config.identity.rules)
         }
         let stdio = config.transports.stdio.team.flatMap { principals[$0]?.principal(token: nil) }
         var refusals: (@Sendable (AccessRefusal) -> Void)?
