@@ -104,13 +104,15 @@ public final class TeamAccess: BearerAuthenticator {
             return .forbidden(reason: "the token names team '\(found.team)', which is not served here")
         }
         // The token's view of the team's tables: what the rules it does not meet match is hidden.
-        let hidden = rules.filter { !Self.meets($0, found.claims) }.map(\.pattern)
+        let unmet = rules.filter { !Self.meets($0, found.claims) }
+        let hidden = unmet.map(\.pattern)
         guard let store = team.store.view(hiding: hidden) else {
             return .forbidden(reason: "team '\(team.team)' already has \(RoutingTableStore.maxViews) distinct access views; "
                 + "the operator should merge access rules")
         }
         let principal = Principal(team: team.team, tokenID: found.identity.tokenID, tokenHash: Self.hex(key.prefix(6)),
-                                  store: store, quota: team.quota, identity: found.identity)
+                                  store: store, quota: team.quota, identity: found.identity,
+                                  rulesMet: rules.filter { Self.meets($0, found.claims) }.map(\.name), rulesUnmet: unmet.map(\.name))
         verified.insert(.init(principal: principal, issuer: index, expires: found.expires, audiences: found.audiences), for: key, now: now)
         return audienceCheck(found.audiences, issuer: issuer, resource: resource) ?? .principal(principal)
     }

@@ -10,11 +10,13 @@ public struct TeamPrincipals: Sendable {
     let quota: QuotaGate
     /// What static tokens (and the stdio principal) see: they meet no access rule.
     let unprivileged: RoutingTableStore
+    let ruleNames: [String]
 
     public init(team: RuntimeConfig.Team, store: RoutingTableStore, rules: [RuntimeConfig.AccessRule] = []) {
         self.team = team.name
         self.store = store
         unprivileged = store.view(hiding: rules.map(\.pattern)) ?? store
+        ruleNames = rules.map(\.name)
         quota = QuotaGate(team: team.name, limits: Self.limits(team.quotas))
     }
 
@@ -28,6 +30,6 @@ public struct TeamPrincipals: Sendable {
 
     public func principal(token: RuntimeConfig.Token?) -> Principal {
         Principal(team: team, tokenID: token?.id, tokenHash: token.map { String($0.sha256.prefix(12)) }, store: unprivileged,
-                  quota: quota)
+                  quota: quota, rulesUnmet: ruleNames)
     }
 }

@@ -215,6 +215,15 @@ struct JWTAccessTests {
             #expect(all.contains { $0["name"] == .string("alpha_add") })
             #expect(all.first { $0["name"] == .string("alpha_calculate") }?["_meta"]?["fastmcp"]?["version"] == .string("2.0"))
             #expect(await server.call("alpha_add", #"{"a":1,"b":2}"#, token: privileged)?.json?["result"]?["content"] != nil)
+
+            // The audit says which rules let a caller see more and which hid something from it.
+            try await Task.sleep(for: .milliseconds(300))
+            let calls = server.auditedCalls()
+            let refusedCall = try #require(calls.first { $0["component"] == .string("alpha_add") && $0["outcome"] == .string("not_found") })
+            #expect(refusedCall["rules_unmet"] == .array([.string("calculate-v2"), .string("adders")]), "\(refusedCall)")
+            let allowed = try #require(calls.first { $0["component"] == .string("alpha_add") && $0["outcome"] == .string("ok") })
+            #expect(allowed["rules_met"] == .array([.string("calculate-v2"), .string("adders")]), "\(allowed)")
+            #expect(allowed["rules_unmet"] == nil)
         }
     }
 

@@ -118,6 +118,8 @@ final class CallAudit: @unchecked Sendable {
             rateWait: rateWait, outcome: outcome, detail: detail)
         record.component = component
         record.identity = principal?.identity
+        record.rulesMet = principal?.rulesMet ?? []
+        record.rulesUnmet = principal?.rulesUnmet ?? []
         observe?(record)
         observer?.callEnded(record, ran: running)
         if let logger, Self.logged.contains(outcome) { log(record, to: logger) }

@@ -8,6 +8,9 @@ public struct CallRecord: Sendable {
     public var tokenHash: String?
     /// The issuer, subject and `jti` of a JWT access token; nil for a static team token.
     public var identity: TokenIdentity?
+    /// The access rules the caller met and did not meet (`Principal.rulesMet`, `rulesUnmet`).
+    public var rulesMet: [String] = []
+    public var rulesUnmet: [String] = []
     public var surface: String
     public var kind: ComponentKind
     /// The name or URI as the client used it.

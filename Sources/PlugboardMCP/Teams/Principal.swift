@@ -14,9 +14,15 @@ public final class Principal: Sendable {
     public let quota: QuotaGate
     /// Who a JWT access token names; nil for a static team token.
     public let identity: TokenIdentity?
+    /// The access rules these credentials meet (what they may see beyond the team's base) and those they do not
+    /// (what is hidden from them), by name, for the audit trail.
+    public let rulesMet: [String]
+    public let rulesUnmet: [String]
 
     public init(team: String, tokenID: String?, tokenHash: String?, store: RoutingTableStore, quota: QuotaGate,
-                identity: TokenIdentity? = nil) {
+                identity: TokenIdentity? = nil, rulesMet: [String] = [], rulesUnmet: [String] = []) {
+        self.rulesMet = rulesMet
+        self.rulesUnmet = rulesUnmet
         self.team = team
         self.tokenID = tokenID
         self.tokenHash = tokenHash

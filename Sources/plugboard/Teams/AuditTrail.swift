@@ -21,6 +21,9 @@ struct AuditTrail: Sendable {
             fields += [("issuer", .string(identity.issuer)), ("subject", .string(identity.subject)),
                        ("jti", identity.tokenID.map(JSONValue.string) ?? .null)]
         }
+        // Which access rules let the caller see more, and which hid something from it.
+        if !record.rulesMet.isEmpty { fields.append(("rules_met", .array(record.rulesMet.map(JSONValue.string)))) }
+        if !record.rulesUnmet.isEmpty { fields.append(("rules_unmet", .array(record.rulesUnmet.map(JSONValue.string)))) }
         fields += [
             ("surface", .string(record.surface)), ("kind", .string(record.kind.rawValue)),
             ("component", .string(record.exposed)), ("version", record.version.map(JSONValue.string) ?? .null),
