@@ -29,7 +29,7 @@ public struct AccessRefusal: Sendable {
         let status: Int, reason: String
         switch outcome {
         case .refused(_, let why): (status, reason) = (401, why ?? "not valid here")
-        case .forbidden(let why): (status, reason) = (403, why)
+        case .forbidden(let why), .insufficientScope(_, let why): (status, reason) = (403, why)
         case .open, .principal: return nil
         }
         let claims = UnverifiedToken.claims(token)

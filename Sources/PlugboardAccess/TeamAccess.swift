@@ -100,6 +100,12 @@ public final class TeamAccess: BearerAuthenticator {
         case .failure(let refusal): return refusal.authentication
         case .success(let verified): found = verified
         }
+        let missing = identity.requiredScopes.filter { !found.claims.scopes.contains($0) }
+        if !missing.isEmpty {
+            return .insufficientScope(scope: identity.requiredScopes.joined(separator: " "),
+                reason: "the token lacks the scope\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) this server requires; "
+                    + "ask \(issuer.config.issuer) for a token with scope=\"\(identity.requiredScopes.joined(separator: " "))\"")
+        }
         guard let team = principals[found.team] else {
             return .forbidden(reason: "the token names team '\(found.team)', which is not served here")
         }
@@ -144,9 +150,8 @@ public final class TeamAccess: BearerAuthenticator {
             "resource_signing_alg_values_supported": .array(Self.algorithms(issuers).map(JSONValue.string)),
             "resource_name": .string("Plugboard"),
         ]
-        if !identity.scopesSupported.isEmpty {
-            document["scopes_supported"] = .array(identity.scopesSupported.map(JSONValue.string))
-        }
+        let scopes = identity.scopesSupported + identity.requiredScopes.filter { !identity.scopesSupported.contains($0) }
+        if !scopes.isEmpty { document["scopes_supported"] = .array(scopes.map(JSONValue.string)) }
         return .object(document)
     }
 

@@ -15,6 +15,9 @@ extension RuntimeConfig {
         public var issuers: [Issuer] = []
         /// Scopes a client may ask its authorization server for (published in the protected-resource metadata).
         public var scopesSupported: [String] = []
+        /// Scopes every access token must hold to use this server at all (RFC 6750 §3.1: a token without them is
+        /// answered 403 `insufficient_scope` naming them, so the client can ask for them).
+        public var requiredScopes: [String] = []
         /// Who may see and call what, beyond the team: components a rule matches are hidden from callers whose
         /// token lacks what the rule requires.
         public var rules: [AccessRule] = []
@@ -86,6 +89,10 @@ extension RuntimeConfigDecoder {
         }
         if let skew = reader.integer("clock_skew_seconds", in: 0...3600) { identity.clockSkewSeconds = skew }
         identity.scopesSupported = strings(reader, "scopes_supported") ?? []
+        identity.requiredScopes = strings(reader, "required_scopes") ?? []
+        for scope in identity.requiredScopes where scope.isEmpty || scope.contains(" ") || scope.contains("\"") {
+            log.report(reader.childPath("required_scopes"), "'\(scope)' is not a scope token (no spaces or quotes)")
+        }
         for element in reader.array("rules") ?? [] {
             if let rule = rule(element.value, at: element.path, index: identity.rules.count, log: log) { identity.rules.append(rule) }
         }

@@ -23,6 +23,7 @@ private let teams = #""teams": [ { "name": "alpha" }, { "name": "beta" } ]"#
             "resource": "https://mcp.example.com/",
             "clock_skew_seconds": 30,
             "scopes_supported": ["mcp:tools"],
+            "required_scopes": ["mcp:tools"],
             "issuers": [
               { "issuer": "https://idp.example.com/realms/platform",
                 "jwks_url": "https://idp.example.com/realms/platform/protocol/openid-connect/certs",
@@ -35,6 +36,7 @@ private let teams = #""teams": [ { "name": "alpha" }, { "name": "beta" } ]"#
         #expect(identity.resource == "https://mcp.example.com")  // the trailing slash dropped: paths are appended
         #expect(identity.clockSkewSeconds == 30)
         #expect(identity.scopesSupported == ["mcp:tools"])
+        #expect(identity.requiredScopes == ["mcp:tools"])
         #expect(identity.issuers.count == 2)
         let first = identity.issuers[0]
         #expect(first.keys == .url("https://idp.example.com/realms/platform/protocol/openid-connect/certs"))

@@ -98,10 +98,10 @@ final class IdentityServer: Sendable {
     }
 
     /// `rules`: the JSON array for `identity.rules`.
-    static func with(rules: String = "[]", _ body: (IdentityServer) async throws -> Void) async throws {
+    static func with(rules: String = "[]", requiredScopes: String = "[]", _ body: (IdentityServer) async throws -> Void) async throws {
         let issuer = try LocalIssuer.start()
         defer { issuer.stop() }
-        let server = try await start(issuer: issuer, rules: rules)
+        let server = try await start(issuer: issuer, rules: rules, requiredScopes: requiredScopes)
         do { try await body(server) } catch {
             server.stop()
             throw error
@@ -109,7 +109,7 @@ final class IdentityServer: Sendable {
         server.stop()
     }
 
-    private static func start(issuer: LocalIssuer, rules: String) async throws -> IdentityServer {
+    private static func start(issuer: LocalIssuer, rules: String, requiredScopes: String) async throws -> IdentityServer {
         let directory = BuildProducts.temporaryDirectory("identity")
         let products = BuildProducts.directory
         let config = """
@@ -122,6 +122,7 @@ final class IdentityServer: Sendable {
           "identity": {
             "scopes_supported": ["mcp:tools"],
             "rules": \(rules),
+            "required_scopes": \(requiredScopes),
             "issuers": [ { "issuer": "\(issuer.url)", "jwks_url": "\(issuer.url)/jwks", "team_claim": "groups",
                            "teams": { "platform-alpha": "alpha" }, "refresh_interval_seconds": 1 } ]
           },

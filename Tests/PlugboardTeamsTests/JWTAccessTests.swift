@@ -177,6 +177,22 @@ struct JWTAccessTests {
         }
     }
 
+    @Test("a token without the scopes the server requires gets 403 insufficient_scope naming them, so the client can step up")
+    func requiredScopes() async throws {
+        try await IdentityServer.with(requiredScopes: #"["mcp:tools", "mcp:calls"]"#) { server in
+            let narrow = try await server.issuer.mint(claims: server.claims(["scope": .string("mcp:tools")]))
+            let refused = try #require(await server.add(token: narrow))
+            #expect(refused.status == 403, "\(refused.text)")
+            let challenge = refused.headers["www-authenticate"] ?? ""
+            #expect(challenge.contains(#"error="insufficient_scope""#) && challenge.contains(#"scope="mcp:tools mcp:calls""#), "\(challenge)")
+            #expect(challenge.contains("mcp:calls this server requires"), "\(challenge)")
+            let wide = try await server.issuer.mint(claims: server.claims(["scope": .string("mcp:tools mcp:calls openid")]))
+            #expect(await server.add(token: wide)?.status == 200)
+            let metadata = try #require(await server.http.send("GET", "/.well-known/oauth-protected-resource/mcp", headers: [:]))
+            #expect(metadata.json?["scopes_supported"] == .array([.string("mcp:tools"), .string("mcp:calls")]))
+        }
+    }
+
     static let rules = """
     [ { "name": "calculate-v2", "component": "alpha_calculate", "version_gte": "2.0", "require_scopes": ["calc:v2"] },
       { "name": "adders", "component": "alpha_add", "require_claims": { "groups": ["adders"] } } ]

@@ -63,6 +63,8 @@ extension HTTPEndpoint {
                 reason ?? "the bearer token is not valid here (unknown or revoked); ask the operator for a token of your team")))
         case .forbidden(let reason):
             return .failure(Refused(response: challenge.response(.forbidden, error: "insufficient_scope", description: reason)))
+        case .insufficientScope(let scope, let reason):
+            return .failure(Refused(response: challenge.response(.forbidden, error: "insufficient_scope", description: reason, scope: scope)))
         }
     }
 

@@ -64,6 +64,8 @@ public enum Authentication: Sendable {
     case refused(tokenGiven: Bool, reason: String? = nil)
     /// 403: a valid token that may not use this server (it names no team here); the reason says why.
     case forbidden(reason: String)
+    /// 403 `insufficient_scope`: a valid token without the scopes this server requires; `scope` names them all.
+    case insufficientScope(scope: String, reason: String)
 }
 
 /// Turns an `Authorization` header into a principal. Implementations compare secrets in constant time.

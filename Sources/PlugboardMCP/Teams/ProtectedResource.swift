@@ -39,12 +39,14 @@ enum ProtectedResource {
         var metadataURL: String?
 
         /// The response: the challenge header, and the same words as a JSON-RPC error in the body.
-        func response(_ status: HTTPResponse.Status, error: String?, description: String) -> Response {
+        /// `scope`: the scopes the request needs (a step-up hint), for `insufficient_scope`.
+        func response(_ status: HTTPResponse.Status, error: String?, description: String, scope: String? = nil) -> Response {
             var parameters = metadataURL.map { [#"resource_metadata="\#($0)""#] } ?? [#"realm="plugboard""#]
             if let error {
                 parameters.append(#"error="\#(error)""#)
                 parameters.append(#"error_description="\#(Self.quotable(description))""#)
             }
+            if let scope { parameters.append(#"scope="\#(Self.quotable(scope))""#) }
             let code = switch status {
             case .unauthorized: RPCError.unauthorizedCode
             case .forbidden: RPCError.forbiddenCode
