@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from fastmcp import Client
+from fastmcp.client.auth import BearerAuth
 from fastmcp.client.transports import StdioTransport, StreamableHttpTransport
 
 import scenario
@@ -78,7 +79,7 @@ async def connect(args, mode: str, url: str | None = None):
     if url is None and args.stdio:
         transport = StdioTransport(command=args.stdio[0], args=args.stdio[1:])
     else:
-        transport = StreamableHttpTransport(url or args.http)
+        transport = StreamableHttpTransport(url or args.http, auth=BearerAuth(args.bearer) if args.bearer else None)
     async with Client(transport, mode=mode, timeout=30) as client:
         yield client
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
-from mcp.client.streamable_http import streamable_http_client
+from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
 
 import scenario
 import shapes
@@ -72,7 +72,11 @@ async def connect(args, url: str | None = None):
     if url is None and args.stdio:
         transport = stdio_client(StdioServerParameters(command=args.stdio[0], args=args.stdio[1:]))
     else:
-        transport = streamable_http_client(url or args.http)
+        if args.bearer:  # the token in the HTTP client's headers, as an application that holds one configures it
+            http = create_mcp_http_client(headers={"Authorization": f"Bearer {args.bearer}"})
+            transport = streamable_http_client(url or args.http, http_client=http)
+        else:
+            transport = streamable_http_client(url or args.http)
     async with transport as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         yield session

@@ -55,6 +55,7 @@ def parse_args(description: str) -> argparse.Namespace:
     where.add_argument("--stdio", nargs=argparse.REMAINDER, metavar="CMD", help="server command line (last option)")
     parser.add_argument("--surface-url", action="append", default=[], metavar="NAME=URL",
                         help="another HTTP surface to list tools on (repeatable)")
+    parser.add_argument("--bearer", metavar="TOKEN", help="an access token, sent as 'Authorization: Bearer' over HTTP")
     args = parser.parse_args()
     if args.stdio is not None and not args.stdio:
         parser.error("--stdio needs the server command line after it")
