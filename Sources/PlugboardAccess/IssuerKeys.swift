@@ -43,9 +43,13 @@ actor IssuerKeys {
     func key(_ kid: String) async -> (Snapshot, JWK)? {
         let now = ContinuousClock.now
         let fresh = freshUntil.map { now < $0 } ?? (snapshot != nil)  // a file's keys stay fresh until SIGHUP
-        if fresh, let found = lookup(kid) { return found }
-        // Stale, or a kid not seen: read the keys again, unless that was tried within the refresh interval.
         let triedRecently = lastFetch.map { now - $0 < refreshInterval } ?? false
+        if let found = lookup(kid) {
+            // Stale keys keep working while fresh ones are fetched: a request never waits on an issuer it knows.
+            if !fresh, !triedRecently { Task { await self.refresh() } }
+            return found
+        }
+        // A kid not seen: read the keys again (and wait for them), unless that was tried within the interval.
         if !triedRecently { await refresh() }
         return lookup(kid)
     }

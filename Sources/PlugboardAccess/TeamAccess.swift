@@ -110,7 +110,9 @@ public final class TeamAccess: BearerAuthenticator {
             return .forbidden(reason: "the token names team '\(found.team)', which is not served here")
         }
         // The token's view of the team's tables: what the rules it does not meet match is hidden.
-        let unmet = rules.filter { !Self.meets($0, found.claims) }
+        let (met, unmet) = rules.reduce(into: ([RuntimeConfig.AccessRule](), [RuntimeConfig.AccessRule]())) { sides, rule in
+            if Self.meets(rule, found.claims) { sides.0.append(rule) } else { sides.1.append(rule) }
+        }
         let hidden = unmet.map(\.pattern)
         guard let store = team.store.view(hiding: hidden) else {
             return .forbidden(reason: "team '\(team.team)' already has \(RoutingTableStore.maxViews) distinct access views; "
@@ -118,7 +120,7 @@ public final class TeamAccess: BearerAuthenticator {
         }
         let principal = Principal(team: team.team, tokenID: found.identity.tokenID, tokenHash: Self.hex(key.prefix(6)),
                                   store: store, quota: team.quota, identity: found.identity,
-                                  rulesMet: rules.filter { Self.meets($0, found.claims) }.map(\.name), rulesUnmet: unmet.map(\.name))
+                                  rulesMet: met.map(\.name), rulesUnmet: unmet.map(\.name))
         verified.insert(.init(principal: principal, issuer: index, expires: found.expires, audiences: found.audiences), for: key, now: now)
         return audienceCheck(found.audiences, issuer: issuer, resource: resource) ?? .principal(principal)
     }

@@ -2,16 +2,6 @@ import PlugboardCore
 import Testing
 @testable import PlugboardConfig
 
-private let decoder = RuntimeConfigDecoder(baseDirectory: "/srv/plugboard", bundledDirectory: "/opt/plugboard/bin")
-
-private func issues(_ text: String) -> [String] {
-    do {
-        _ = try decoder.decode(Array(text.utf8), source: "runtime.json")
-        return []
-    } catch {
-        return error.issues.map(\.description)
-    }
-}
 
 private let teams = #""teams": [ { "name": "alpha" }, { "name": "beta" } ]"#
 

@@ -3,20 +3,9 @@ import Testing
 import PlugboardCore
 @testable import PlugboardConfig
 
-private let decoder = RuntimeConfigDecoder(baseDirectory: "/srv/plugboard", bundledDirectory: "/opt/plugboard/bin")
 
 private func decode(_ text: String) throws(ConfigError) -> RuntimeConfig {
     try decoder.decode(Array(text.utf8), source: "runtime.json")
-}
-
-/// The issues a config text produces, as "path: message" lines.
-private func issues(_ text: String) -> [String] {
-    do {
-        _ = try decode(text)
-        return []
-    } catch {
-        return error.issues.map(\.description)
-    }
 }
 
 @Suite struct RuntimeConfigDecoderTests {

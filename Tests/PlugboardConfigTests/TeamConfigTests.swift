@@ -1,18 +1,8 @@
 import Testing
 @testable import PlugboardConfig
 
-private let decoder = RuntimeConfigDecoder(baseDirectory: "/srv/plugboard", bundledDirectory: "/opt/plugboard/bin")
 private let hashA = String(repeating: "a", count: 64)
 private let hashB = String(repeating: "b", count: 64)
-
-private func issues(_ text: String) -> [String] {
-    do {
-        _ = try decoder.decode(Array(text.utf8), source: "runtime.json")
-        return []
-    } catch {
-        return error.issues.map(\.description)
-    }
-}
 
 @Suite struct TeamConfigTests {
     @Test func teamsDecodeWithTokensSandboxQuotasAndMountsByReference() throws {
