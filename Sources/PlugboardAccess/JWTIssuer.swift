@@ -35,7 +35,7 @@ struct JWTIssuer: Sendable {
             return .failure(.invalid("the token's header names no 'kid'; the key that signed it must be named"))
         }
         guard let (snapshot, key) = await keys.key(kid) else {
-            return .failure(.invalid("no key '\(kid)' is known for issuer \(config.issuer) (its JWKS does not list it)"))
+            return .failure(.notYet("no key '\(kid)' is known for issuer \(config.issuer) (its JWKS does not list it)"))
         }
         if let problem = Self.mismatch(algorithm: token.algorithm, key: key) { return .failure(.invalid(problem)) }
         let claims: AccessTokenClaims
@@ -79,10 +79,10 @@ struct JWTIssuer: Sendable {
             return .failure(.invalid("the token expired at \(Self.time(expires)); get a new one from \(config.issuer)"))
         }
         if let notBefore = claims.notBefore, now + clockSkew < notBefore {
-            return .failure(.invalid("the token is not valid before \(Self.time(notBefore)) ('nbf')"))
+            return .failure(.notYet("the token is not valid before \(Self.time(notBefore)) ('nbf')"))
         }
         if let issuedAt = claims.issuedAt, now + clockSkew < issuedAt {
-            return .failure(.invalid("the token says it was issued at \(Self.time(issuedAt)), in the future ('iat')"))
+            return .failure(.notYet("the token says it was issued at \(Self.time(issuedAt)), in the future ('iat')"))
         }
         guard let subject = claims.subject, !subject.isEmpty else { return .failure(.invalid("the token has no 'sub'")) }
         if claims.audiences.isEmpty { return .failure(.invalid("the token has no 'aud'; it must name this server")) }

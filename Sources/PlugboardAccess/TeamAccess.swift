@@ -16,6 +16,7 @@ public final class TeamAccess: BearerAuthenticator {
     private let issuers: [JWTIssuer]
     private let identity: RuntimeConfig.Identity
     private let verified = VerifiedTokens()
+    private let refused = RefusedTokens()
     private let onRefusal: (@Sendable (AccessRefusal) -> Void)?
     private let rules: [RuntimeConfig.AccessRule]
 
@@ -50,6 +51,7 @@ public final class TeamAccess: BearerAuthenticator {
     public func update(_ teams: [RuntimeConfig.Team]) {
         staticTokens.update(teams)
         verified.clear()
+        refused.clear()
         Task { [issuers] in
             for issuer in issuers { await issuer.keys.refresh() }
         }
@@ -80,34 +82,49 @@ public final class TeamAccess: BearerAuthenticator {
         if let entry = verified.find(key, now: now, skew: Double(identity.clockSkewSeconds)) {
             return audienceCheck(entry.audiences, issuer: issuers[entry.issuer], resource: resource) ?? .principal(entry.principal)
         }
+        if let refusal = refused.find(key, now: now) { return refusal.authentication }
+        switch await verify(token, now: now) {
+        case .failure(let refusal):
+            refused.insert(refusal, for: key, now: now)
+            return refusal.authentication
+        case .success(let (issuer, principal, found)):
+            verified.insert(.init(principal: principal, issuer: issuer, expires: found.expires, audiences: found.audiences), for: key, now: now)
+            return audienceCheck(found.audiences, issuer: issuers[issuer], resource: resource) ?? .principal(principal)
+        }
+    }
+
+    /// Verifies a token not seen before: its shape, issuer and signature, the claims, the required scopes, the
+    /// team, and the view of the team's tables its rules give.
+    private func verify(_ token: Substring, now: Double) async -> Result<(Int, Principal, JWTIssuer.Verified), TokenRefusal> {
+        let key = VerifiedTokens.key(token)
         let parsed: UnverifiedToken
         switch UnverifiedToken.parse(token) {
-        case .failure(let refusal): return refusal.authentication
+        case .failure(let refusal): return .failure(refusal)
         case .success(let found): parsed = found
         }
         guard RuntimeConfig.Issuer.signingAlgorithms.contains(parsed.algorithm) else {
-            return .refused(tokenGiven: true, reason: "tokens signed with '\(parsed.algorithm)' are never accepted "
-                + "(accepted: \(RuntimeConfig.Issuer.signingAlgorithms.joined(separator: ", ")))")
+            return .failure(.invalid("tokens signed with '\(parsed.algorithm)' are never accepted "
+                + "(accepted: \(RuntimeConfig.Issuer.signingAlgorithms.joined(separator: ", ")))"))
         }
         guard let index = issuers.firstIndex(where: { $0.config.issuer == parsed.issuer }) else {
             let named = parsed.issuer.map { "'\($0)'" } ?? "no issuer"
-            return .refused(tokenGiven: true, reason: "the token's 'iss' names \(named), which this server does not trust "
-                + "(trusted: \(issuers.map(\.config.issuer).joined(separator: ", ")))")
+            return .failure(.invalid("the token's 'iss' names \(named), which this server does not trust "
+                + "(trusted: \(issuers.map(\.config.issuer).joined(separator: ", ")))"))
         }
         let issuer = issuers[index]
         let found: JWTIssuer.Verified
         switch await issuer.verify(parsed, now: now) {
-        case .failure(let refusal): return refusal.authentication
+        case .failure(let refusal): return .failure(refusal)
         case .success(let verified): found = verified
         }
         let missing = identity.requiredScopes.filter { !found.claims.scopes.contains($0) }
         if !missing.isEmpty {
-            return .insufficientScope(scope: identity.requiredScopes.joined(separator: " "),
+            return .failure(.insufficientScope(scope: identity.requiredScopes.joined(separator: " "),
                 reason: "the token lacks the scope\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) this server requires; "
-                    + "ask \(issuer.config.issuer) for a token with scope=\"\(identity.requiredScopes.joined(separator: " "))\"")
+                    + "ask \(issuer.config.issuer) for a token with scope=\"\(identity.requiredScopes.joined(separator: " "))\""))
         }
         guard let team = principals[found.team] else {
-            return .forbidden(reason: "the token names team '\(found.team)', which is not served here")
+            return .failure(.forbidden("the token names team '\(found.team)', which is not served here"))
         }
         // The token's view of the team's tables: what the rules it does not meet match is hidden.
         let (met, unmet) = rules.reduce(into: ([RuntimeConfig.AccessRule](), [RuntimeConfig.AccessRule]())) { sides, rule in
@@ -115,14 +132,13 @@ public final class TeamAccess: BearerAuthenticator {
         }
         let hidden = unmet.map(\.pattern)
         guard let store = team.store.view(hiding: hidden) else {
-            return .forbidden(reason: "team '\(team.team)' already has \(RoutingTableStore.maxViews) distinct access views; "
-                + "the operator should merge access rules")
+            return .failure(.notYet("team '\(team.team)' already has \(RoutingTableStore.maxViews) distinct access views; "
+                + "the operator should merge access rules"))
         }
         let principal = Principal(team: team.team, tokenID: found.identity.tokenID, tokenHash: Self.hex(key.prefix(6)),
                                   store: store, quota: team.quota, identity: found.identity,
                                   rulesMet: met.map(\.name), rulesUnmet: unmet.map(\.name))
-        verified.insert(.init(principal: principal, issuer: index, expires: found.expires, audiences: found.audiences), for: key, now: now)
-        return audienceCheck(found.audiences, issuer: issuer, resource: resource) ?? .principal(principal)
+        return .success((index, principal, found))
     }
 
     /// Whether the token has every scope the rule requires and, for each claim it names, one of its values.

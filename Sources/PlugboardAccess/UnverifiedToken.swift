@@ -59,13 +59,22 @@ struct UnverifiedToken {
 
 /// Why a token is refused: 401 `invalid_token`, or 403 when it is valid but names no team here.
 enum TokenRefusal: Error, Equatable {
+    /// For good: the same token will always be refused (until the configuration changes).
     case invalid(String)
+    /// For now: the token may become valid (a `kid` the JWKS may publish yet, an `nbf` still to come).
+    case notYet(String)
     case forbidden(String)
+    /// 403 naming the scopes the server requires.
+    case insufficientScope(scope: String, reason: String)
 
     var authentication: Authentication {
         switch self {
-        case .invalid(let reason): .refused(tokenGiven: true, reason: reason)
+        case .invalid(let reason), .notYet(let reason): .refused(tokenGiven: true, reason: reason)
         case .forbidden(let reason): .forbidden(reason: reason)
+        case .insufficientScope(let scope, let reason): .insufficientScope(scope: scope, reason: reason)
         }
     }
+
+    /// Whether the refusal may be remembered for the token (`RefusedTokens`).
+    var lasts: Bool { if case .notYet = self { false } else { true } }
 }

@@ -91,6 +91,11 @@ struct JWTAccessTests {
                 #expect(line.objectValue?.members.contains { $0.value.stringValue == token } == false, "\(what): the token itself was written")
             }
             #expect(refusals.first?["claimed_subject"] == .string("user-1"))
+
+            // A token refused for good is answered alike when it comes again (from the refused-token cache).
+            let tampered = refused.first { $0.0 == "tampered payload" }!.1
+            let first = try #require(await server.add(token: tampered)), again = try #require(await server.add(token: tampered))
+            #expect(first.status == 401 && again.status == 401 && first.body == again.body && first.headers["www-authenticate"] == again.headers["www-authenticate"])
             #expect(refusals.first?["claimed_issuer"] == .string(issuer.url))
         }
     }
@@ -121,8 +126,10 @@ struct JWTAccessTests {
             let issuer = server.issuer
             #expect(await server.add(token: try await issuer.mint(claims: server.claims()))?.status == 200)
 
-            try await issuer.publish(["rsa-1", "rsa-2", "ec-1", "ed-1"])
+            // A token signed with a key the JWKS does not list yet is refused, and that refusal is not remembered.
             let rotated = try await issuer.mint(kid: "rsa-2", claims: server.claims())
+            #expect(await server.add(token: rotated)?.status == 401)
+            try await issuer.publish(["rsa-1", "rsa-2", "ec-1", "ed-1"])
             // Unknown kids refetch at most once a second (refresh_interval_seconds: 1).
             var status = 0
             let deadline = ContinuousClock.now + .seconds(5)
