@@ -46,6 +46,7 @@ class Bench:
         # JWT access tokens: team alpha's calculator (sandboxed, as a team's providers always are) under `math`, a
         # token minted by joserfc for it, against the same provider sandboxed without teams or tokens.
         self.configs["jwt"], self.jwt = self.write_jwt_config()
+        self.configs["static token"], self.static_token = self.write_static_token_config()
         self.only = options.only
 
     # -- Servers ------------------------------------------------------------------------------------------------
@@ -98,6 +99,19 @@ class Bench:
         with open(path, "w") as file:
             json.dump(config, file)
         return path, token
+
+    def write_static_token_config(self):
+        """The JWT deployment with a static team token instead: what the team path costs without a JWT."""
+        minted = subprocess.run([os.path.join(self.bin, "plugboard"), "token", "mint", "--team", "alpha", "--id", "bench"],
+                                capture_output=True, text=True, check=True).stdout.splitlines()
+        with open(self.configs["jwt"]) as file:
+            config = json.load(file)
+        del config["identity"]
+        config["teams"][0]["tokens"] = [json.loads(minted[1])]
+        path = os.path.join(self.work, "bench-static-token.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path, minted[0]
 
     def plugboard(self, config="plain", http_port=None):
         command = [os.path.join(self.bin, "plugboard"), "serve", "--config", self.configs[config]]
@@ -208,6 +222,8 @@ class Bench:
                 "sandboxed, no auth": lambda: self.http(lambda p: pb("sandboxed", http_port=p), "/mcp", "sessionless", tool="math_add"),
                 "sandboxed team, JWT (verified once, then cached)": lambda: self.http(
                     lambda p: pb("jwt", http_port=p), "/mcp", "sessionless", tool="math_add", token=self.jwt),
+                "sandboxed team, static token": lambda: self.http(
+                    lambda p: pb("static token", http_port=p), "/mcp", "sessionless", tool="math_add", token=self.static_token),
             }
         scenarios = [
             ("stdio tools/call, 1 in flight", "calls", one),
@@ -352,6 +368,10 @@ def report(results):
     bar("HTTP 16 connections: JWT-authenticated / unauthenticated req/s",
         ratio(server(IDENTITY, "sandboxed team, JWT (verified once, then cached)").get("calls_per_s"),
               server(IDENTITY, "sandboxed, no auth").get("calls_per_s")), 0.9)
+    jwt_over_static = ratio(server(IDENTITY, "sandboxed team, JWT (verified once, then cached)").get("calls_per_s"),
+                            server(IDENTITY, "sandboxed team, static token").get("calls_per_s"))
+    if jwt_over_static:
+        bars.append(f"- HTTP 16 connections: JWT / static team token req/s (the JWT's own cost): {jwt_over_static:,.2f}")
     sandboxed = server(one, "plugboard sandboxed").get("p50_us")
     if sandboxed:
         bars.append(f"- sandboxed call overhead at p50: {sandboxed - server(one, 'plugboard')['p50_us']:,.1f} µs (bar < 50 µs)")
