@@ -25,7 +25,7 @@ public struct AccessRefusal: Sendable {
     }
 
     /// The refusal `outcome` is, for a JWT; nil when it admitted the request.
-    init?(_ outcome: Authentication, token: Substring, resource: String) {
+    init?(_ outcome: Authentication, token: Substring, digest: [UInt8], resource: String) {
         let status: Int, reason: String
         switch outcome {
         case .refused(_, let why): (status, reason) = (401, why ?? "not valid here")
@@ -33,7 +33,7 @@ public struct AccessRefusal: Sendable {
         case .open, .principal: return nil
         }
         let claims = UnverifiedToken.claims(token)
-        self.init(status: status, reason: reason, resource: resource, tokenHash: TeamAccess.hex(VerifiedTokens.key(token).prefix(6)),
+        self.init(status: status, reason: reason, resource: resource, tokenHash: TeamAccess.hex(digest.prefix(6)),
                   claimedIssuer: claims?["iss"]?.stringValue, claimedSubject: claims?["sub"]?.stringValue,
                   claimedTokenID: claims?["jti"]?.stringValue)
     }

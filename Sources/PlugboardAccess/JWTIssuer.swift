@@ -10,11 +10,14 @@ struct JWTIssuer: Sendable {
     let config: RuntimeConfig.Issuer
     let keys: IssuerKeys
     let clockSkew: Double
+    /// The teams of this server: a claim value that equals one names it.
+    let knownTeams: Set<String>
 
-    init(_ config: RuntimeConfig.Issuer, clockSkewSeconds: Int, logger: Logger) {
+    init(_ config: RuntimeConfig.Issuer, clockSkewSeconds: Int, teams: Set<String>, logger: Logger) {
         self.config = config
         self.keys = IssuerKeys(issuer: config, logger: logger)
         self.clockSkew = Double(clockSkewSeconds)
+        self.knownTeams = teams
     }
 
     /// What a verified token says: who, for which team, until when, for which audiences.
@@ -105,9 +108,6 @@ struct JWTIssuer: Sendable {
                 + "a token must act for one team"))
         }
     }
-
-    /// The teams of this server, set by `TeamAccess`; a claim value that equals one names it.
-    var knownTeams: Set<String> = []
 
     /// Whether the token may be used on `resource` (the surface's canonical URL).
     func accepts(audiences: [String], resource: String) -> Bool {

@@ -45,9 +45,8 @@ final class StaticTokens: Sendable {
         return entries
     }
 
-    /// The principal of a presented token, or nil when it is unknown or revoked.
-    func principal(for token: Substring) -> Principal? {
-        let presented = TokenDigest.of(token)
+    /// The principal of a presented token, by its SHA-256 (`TokenDigest`), or nil when it is unknown or revoked.
+    func principal(digest presented: [UInt8]) -> Principal? {
         var found: Principal?
         for entry in entries.load(ordering: .acquiring).all where Self.constantTimeEqual(entry.digest, presented) {
             found = entry.principal  // keep looping: every entry is compared whatever matched

@@ -32,10 +32,8 @@ public final class TeamAccess: BearerAuthenticator {
         rules = config.identity.rules
         publicBaseURL = config.identity.resource
         let teams = Set(principals.keys)
-        issuers = config.identity.issuers.map { issuer in
-            var made = JWTIssuer(issuer, clockSkewSeconds: config.identity.clockSkewSeconds, logger: logger)
-            made.knownTeams = teams
-            return made
+        issuers = config.identity.issuers.map {
+            JWTIssuer($0, clockSkewSeconds: config.identity.clockSkewSeconds, teams: teams, logger: logger)
         }
     }
 
@@ -65,25 +63,24 @@ public final class TeamAccess: BearerAuthenticator {
             return .refused(tokenGiven: true, reason: "the Authorization header is not 'Bearer <token>'")
         }
         let token = parts[1]
+        let digest = TokenDigest.of(token)  // once per request: the caches' key, the static tokens' hash, the audit's prefix
         if !issuers.isEmpty, UnverifiedToken.looksLikeJWT(token) {
-            let outcome = await authenticateJWT(token, resource: resource)
-            if let onRefusal, let refusal = AccessRefusal(outcome, token: token, resource: resource) { onRefusal(refusal) }
+            let outcome = await authenticateJWT(token, key: digest, resource: resource)
+            if let onRefusal, let refusal = AccessRefusal(outcome, token: token, digest: digest, resource: resource) { onRefusal(refusal) }
             return outcome
         }
-        if let principal = staticTokens.principal(for: token) { return .principal(principal) }
-        onRefusal?(AccessRefusal(status: 401, reason: "unknown or revoked token", resource: resource,
-                                 tokenHash: Self.hex(VerifiedTokens.key(token).prefix(6))))
+        if let principal = staticTokens.principal(digest: digest) { return .principal(principal) }
+        onRefusal?(AccessRefusal(status: 401, reason: "unknown or revoked token", resource: resource, tokenHash: Self.hex(digest.prefix(6))))
         return .refused(tokenGiven: true)
     }
 
-    private func authenticateJWT(_ token: Substring, resource: String) async -> Authentication {
+    private func authenticateJWT(_ token: Substring, key: [UInt8], resource: String) async -> Authentication {
         let now = Date().timeIntervalSince1970
-        let key = VerifiedTokens.key(token)
         if let entry = verified.find(key, now: now, skew: Double(identity.clockSkewSeconds)) {
             return audienceCheck(entry.audiences, issuer: issuers[entry.issuer], resource: resource) ?? .principal(entry.principal)
         }
         if let refusal = refused.find(key, now: now) { return refusal.authentication }
-        switch await verify(token, now: now) {
+        switch await verify(token, key: key, now: now) {
         case .failure(let refusal):
             refused.insert(refusal, for: key, now: now)
             return refusal.authentication
@@ -95,8 +92,7 @@ public final class TeamAccess: BearerAuthenticator {
 
     /// Verifies a token not seen before: its shape, issuer and signature, the claims, the required scopes, the
     /// team, and the view of the team's tables its rules give.
-    private func verify(_ token: Substring, now: Double) async -> Result<(Int, Principal, JWTIssuer.Verified), TokenRefusal> {
-        let key = VerifiedTokens.key(token)
+    private func verify(_ token: Substring, key: [UInt8], now: Double) async -> Result<(Int, Principal, JWTIssuer.Verified), TokenRefusal> {
         let parsed: UnverifiedToken
         switch UnverifiedToken.parse(token) {
         case .failure(let refusal): return .failure(refusal)

@@ -17,8 +17,6 @@ final class VerifiedTokens: Sendable {
 
     init(capacity: Int = 10_000) { self.capacity = capacity }
 
-    static func key(_ token: Substring) -> [UInt8] { TokenDigest.of(token) }
-
     /// The entry for `key` while it is valid (the clock skew past `exp`, as at verification).
     func find(_ key: [UInt8], now: Double, skew: Double) -> Entry? {
         entries.withLock { entries in
