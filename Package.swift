@@ -107,12 +107,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Replicas behind a load balancer: the keys that seal session ids so any replica serves any session.
+        .target(
+            name: "PlugboardFleet",
+            dependencies: [
+                "PlugboardConfig", "PlugboardMCP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         // The command line: `plugboard serve --stdio | --http HOST:PORT`.
         .executableTarget(
             name: "plugboard",
             dependencies: [
                 "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost", "PlugboardOperations",
                 "PlugboardAccess", "PlugboardSandbox",  // teams: team providers run in sandboxed workers
+                "PlugboardFleet",
                 .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,6 +204,8 @@ var sandboxTargets: [Target] { [
 // MARK: - Multi-team hosting
 
 var teamsTargets: [Target] { [
+    // The seal of session ids that lets replicas serve each other's sessions.
+    .testTarget(name: "PlugboardFleetTests", dependencies: ["PlugboardFleet", "PlugboardConfig"], swiftSettings: strict),
     // Tokens, visibility, quotas and the audit trail, against the real `plugboard serve --http` with sandboxed teams.
     .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON", "PlugboardCore", "PlugboardMCP"], swiftSettings: strict),
 ] }

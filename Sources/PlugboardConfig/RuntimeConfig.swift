@@ -119,6 +119,10 @@ public struct RuntimeConfig: Sendable, Equatable {
             public var sessionIdleSeconds: Int
             /// After SIGTERM, how long to keep serving with /readyz answering 503 before the drain starts.
             public var drainDelayMilliseconds = 0
+            /// How long a handshake-era session's id stays valid (SessionKeyConfig.swift).
+            public var sessionLifetimeSeconds = 86_400
+            /// The keys that seal session ids; empty: an ephemeral key (one host).
+            public var sessionKeys: [SessionKey] = []
 
             public init(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: [String] = [], sessionIdleSeconds: Int = 1800) {
                 self.host = host

@@ -183,6 +183,11 @@ public struct RuntimeConfigDecoder: Sendable {
             }
             if let idle = http.integer("session_idle_seconds", in: 1...604_800) { transports.http.sessionIdleSeconds = idle }
             if let delay = http.integer("drain_delay_ms", in: 0...3_600_000) { transports.http.drainDelayMilliseconds = delay }
+            if let lifetime = http.integer("session_lifetime_seconds", in: 1...2_592_000) { transports.http.sessionLifetimeSeconds = lifetime }
+            if let keys = http.array("session_keys") {
+                transports.http.sessionKeys = keys.compactMap { sessionKey($0, log: log) }
+                if keys.count > 8 { log.report("transports.http.session_keys", "\(keys.count) keys; keep at most 8 (the one that seals and those still rotating out)") }
+            }
             http.finish()
         }
         if let admin = reader.object("admin") { transports.admin = self.admin(admin) }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PlugboardConfig
 import PlugboardCore
+import PlugboardFleet
 import PlugboardHost
 import PlugboardJSON
 import PlugboardMCP
@@ -48,8 +49,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Entries per page of tools/list and the other lists (default: transports.limits.list_page_size).")
     var pageSize: Int?
 
-    @Option(help: "HTTP: end a session after this many seconds without requests (default: transports.http.session_idle_seconds).")
+    @Option(help: "HTTP: drop a session from memory after this many seconds without requests; its id still serves until its lifetime ends (default: transports.http.session_idle_seconds).")
     var sessionIdleTimeout: Int?
+
+    @Option(help: "HTTP: a session's id is valid this many seconds after initialize (default: transports.http.session_lifetime_seconds).")
+    var sessionLifetime: Int?
 
     func validate() throws {
         if stdio, http != nil { throw ValidationError("choose one of --stdio or --http HOST:PORT") }
@@ -57,7 +61,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--http expects HOST:PORT on a loopback address, e.g. 127.0.0.1:8000 (got '\(http)')")
         }
         for (flag, value) in [("--max-message-bytes", maxMessageBytes), ("--max-depth", maxDepth), ("--page-size", pageSize),
-                              ("--session-idle-timeout", sessionIdleTimeout)] {
+                              ("--session-idle-timeout", sessionIdleTimeout), ("--session-lifetime", sessionLifetime)] {
             if let value, value <= 0 { throw ValidationError("\(flag) must be positive (got \(value))") }
         }
     }
@@ -135,7 +139,11 @@ struct Serve: AsyncParsableCommand {
             adminTask?.cancel()
         } else {
             // /metrics goes on the admin listener when there is one, else beside the MCP paths.
+            let sessionKeys: SessionKeyRing
+            do { sessionKeys = try SessionKeyRing(config.transports.http.sessionKeys) } catch { throw CommandFailure("\(error)") }
             let transport = HTTPTransport(server: server, host: address.host, port: address.port, logger: logger,
+                                          sessionSeal: sessionKeys,
+                                          sessionLifetime: .seconds(sessionLifetime ?? config.transports.http.sessionLifetimeSeconds),
                                           sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
                                           authenticator: access.authenticator, limits: HTTPLimits(limits),
                                           readiness: { host.unreadiness },

@@ -1,5 +1,6 @@
 import Foundation
 import PlugboardJSON
+import PlugboardTestSupport
 import Testing
 
 extension ServerTests {
@@ -27,13 +28,21 @@ extension ServerTests {
         #expect(client.send("GET", "/mcp", headers: ["Accept": "text/event-stream"])?.status == 405, "GET needs a session")
     }
 
-    @Test func idleSessionsExpire() async throws {
-        let (server, client) = try await startHTTPServer(["--session-idle-timeout", "1"])
+    @Test("an idle session leaves memory and is opened again from its id, until the id's lifetime ends")
+    func idleSessionsLeaveMemoryAndIdsExpire() async throws {
+        let (server, client) = try await startHTTPServer(["--session-idle-timeout", "1", "--session-lifetime", "5"])
         _ = server
+        let opened = ContinuousClock.now
         let session = try #require(client.post("/mcp", initializeBody)?.headers["mcp-session-id"])
         #expect(client.post("/mcp", #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#, headers: ["Mcp-Session-Id": session])?.status == 200)
         try await Task.sleep(for: .milliseconds(2_500))
-        #expect(client.post("/mcp", #"{"jsonrpc":"2.0","id":3,"method":"ping"}"#, headers: ["Mcp-Session-Id": session])?.status == 404)
+        let reopened = client.post("/mcp", #"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#, headers: ["Mcp-Session-Id": session])
+        #expect(reopened?.status == 200, "idle past the idle timeout: opened again from the id")
+        #expect(reopened?.json?[path: "result", "tools"]?.arrayValue?.isEmpty == false)
+        try await Task.sleep(until: opened + .seconds(6.5), clock: .continuous)
+        let expired = client.post("/mcp", #"{"jsonrpc":"2.0","id":4,"method":"ping"}"#, headers: ["Mcp-Session-Id": session])
+        #expect(expired?.status == 404, "past its lifetime the id is refused")
+        #expect(expired?.json?[path: "error", "message"]?.stringValue?.contains("initialize again") == true)
     }
 
     @Test func sigtermFinishesRequestsInFlightThenExits() async throws {

@@ -1,4 +1,5 @@
 import PlugboardJSON
+import PlugboardTestSupport
 import Testing
 
 extension ServerTests {

@@ -1,5 +1,6 @@
 import Foundation
 import PlugboardJSON
+import PlugboardTestSupport
 import Testing
 
 /// A 2026-07-28 request repeats its method and target in headers so that a proxy can route without parsing the

@@ -12,8 +12,10 @@ struct ClientRequestContext: Hummingbird.RequestContext, RemoteAddressRequestCon
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client a per-client bound counts against: the team token when there is one, else the peer's IP.
+    /// The client a per-client bound counts against: the team token (a JWT's subject) when there is one, else the
+    /// peer's IP.
     func client(principal: Principal?) -> String {
+        if let identity = principal?.identity { return "issuer \(identity.issuer) subject \(identity.subject)" }
         if let principal { return "team \(principal.team) token \(principal.tokenID ?? "-")" }
         return remoteAddress?.ipAddress ?? "unknown peer"
     }

@@ -78,7 +78,11 @@ struct HTTPEndpoint: Sendable {
         let session: HTTPSession
         var extraHeaders: HTTPFields = [:]
         if message.method == "initialize", message.id != nil, request.headers[Self.sessionHeader] == nil {
-            switch transport.sessions.create(surface: surface, principal: principal, client: client) {
+            // The id seals what the handshake fixes, so it is negotiated here as `initialize` will negotiate it.
+            let version = ProtocolVersions.negotiate((try? message.stringParam("protocolVersion", required: false)) ?? nil)
+            let capabilities = message.param("capabilities").flatMap { try? JSONParser.parse(Array($0)) }
+            switch transport.sessions.create(surface: surface, principal: principal, client: client, protocolVersion: version,
+                                             clientCapabilities: capabilities) {
             case .success(let created): session = created
             case .failure(let refusal):
                 if refusal.status == .tooManyRequests {
@@ -93,9 +97,7 @@ struct HTTPEndpoint: Sendable {
                 return Self.error(.badRequest, message.id, .invalidRequest(
                     "the Mcp-Session-Id header is required (start a session with initialize)"))
             }
-            // Another team's session is answered as if it did not exist.
-            guard let found = transport.sessions.find(id), found.mcp.surface == surface,
-                  found.mcp.principal == nil ? principal == nil : found.mcp.principal!.matches(principal) else {
+            guard let found = transport.sessions.find(id, surface: surface, principal: principal, client: client) else {
                 return Self.error(.notFound, message.id, .invalidRequest("session '\(id)' does not exist or has expired; initialize again"))
             }
             session = found
@@ -171,7 +173,7 @@ struct HTTPEndpoint: Sendable {
 
     // MARK: GET and DELETE
 
-    func get(_ request: Request) async -> Response {
+    func get(_ request: Request, client: ClientRequestContext) async -> Response {
         if let refusal = OriginPolicy.refusal(request) { return refusal }
         let principal: Principal?
         switch await authenticate(request) {
@@ -182,8 +184,7 @@ struct HTTPEndpoint: Sendable {
             return Response(status: .methodNotAllowed, headers: [.allow: "POST, DELETE"],
                             body: .init(byteBuffer: ByteBuffer(string: "GET needs an Mcp-Session-Id (handshake-era sessions only)\n")))
         }
-        guard let session = transport.sessions.find(id),
-              session.mcp.principal == nil ? principal == nil : session.mcp.principal!.matches(principal) else {
+        guard let session = transport.sessions.find(id, surface: surface, principal: principal, client: client.client(principal: principal)) else {
             return Self.error(.notFound, nil, .invalidRequest("session '\(id)' does not exist or has expired"))
         }
         guard let events = session.openStream() else {
@@ -217,7 +218,7 @@ struct HTTPEndpoint: Sendable {
         guard let id = request.headers[Self.sessionHeader] else {
             return Self.error(.badRequest, nil, .invalidRequest("DELETE needs the Mcp-Session-Id header of the session to end"))
         }
-        guard transport.sessions.remove(id, principal: principal) else {
+        guard transport.sessions.remove(id, surface: surface, principal: principal) else {
             return Self.error(.notFound, nil, .invalidRequest("session '\(id)' does not exist or has expired"))
         }
         return Response(status: .noContent)

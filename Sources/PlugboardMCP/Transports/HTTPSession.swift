@@ -1,19 +1,23 @@
 import PlugboardCore
 import Synchronization
 
-/// One handshake-era HTTP session: the protocol state, and the standalone GET stream if one is open.
+/// One handshake-era HTTP session as this replica holds it: the protocol state, and the standalone GET stream if
+/// one is open.
 /// The stream buffers at most `streamBuffer` messages (oldest dropped): no replay store, bounded memory.
 final class HTTPSession: Sendable {
     let id: String
     let mcp: MCPSession
     /// Who opened it, for the per-client bounds: the team token, else the peer's address.
     let client: String
+    /// When its id stops being valid, in wall-clock seconds since the epoch (SealedSession.expires).
+    let expires: Int64
     private let stream = Mutex<AsyncStream<[UInt8]>.Continuation?>(nil)
     static let streamBuffer = 256
 
-    init(id: String, surface: String, principal: Principal? = nil, client: String = "local") {
+    init(id: String, surface: String, principal: Principal? = nil, client: String = "local", expires: Int64) {
         self.id = id
         self.client = client
+        self.expires = expires
         self.mcp = MCPSession(surface: surface, principal: principal)
     }
 

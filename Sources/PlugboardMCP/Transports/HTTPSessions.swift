@@ -4,14 +4,21 @@ import PlugboardJSON
 import ServiceLifecycle
 import Synchronization
 
-/// All live sessions. Also a Service: it expires idle sessions, and on graceful shutdown it ends the GET streams
-/// so open connections can drain.
+/// The sessions this replica has seen. A session's id is its sealed state (SealedSession.swift), so this table
+/// is a cache: a session first seen here, or dropped from here, is opened again from its id, on any replica that
+/// holds the key. What lives only here: `logging/setLevel` after the handshake, the requests in flight (for
+/// `notifications/cancelled`) and the GET stream. Also a Service: it drops idle sessions from memory, and on
+/// graceful shutdown it ends the GET streams so open connections can drain.
 ///
 /// Nobody can hoard the table: one client (a team token, else a remote address) may open sessions only at
-/// `newSessionsPerSecondPerClient` and hold at most `maxSessionsPerClient`; past that, and when the whole table is full, the least
-/// recently used idle session makes room (of that client, or of anyone). An evicted session's next request gets
-/// the spec's 404 and its client initializes again. Sessions with a request running or a GET stream open are
-/// never evicted; only when every one is busy is a new session refused.
+/// `newSessionsPerSecondPerClient` and hold at most `maxSessionsPerClient` here; past that, and when the whole
+/// table is full, the least recently used idle session makes room (of that client, or of anyone). An evicted
+/// session loses only what lives here; its next request opens it again. Sessions with a request running or a
+/// GET stream open are never evicted; only when every one is busy is a new session refused.
+///
+/// A session ends when its id expires (`lifetime` after the handshake) or with DELETE. DELETE can end it only on
+/// the replica that gets it: that replica refuses the id until it expires; another replica, which shares nothing
+/// with it but the key, still serves it.
 final class HTTPSessions: Service, Sendable {
     /// Why a session was not created: the answer's status, its JSON-RPC error, and when to retry for a rate.
     struct Refusal: Error {
@@ -24,6 +31,8 @@ final class HTTPSessions: Service, Sendable {
         var sessions: [String: HTTPSession] = [:]
         var byClient: [String: Set<String>] = [:]
         var starts: [String: TokenBucket] = [:]
+        /// Ids ended here with DELETE, with the wall-clock second they expire anyway.
+        var ended: [String: Int64] = [:]
 
         mutating func insert(_ session: HTTPSession) {
             sessions[session.id] = session
@@ -49,6 +58,11 @@ final class HTTPSessions: Service, Sendable {
             return oldest?.session
         }
 
+        /// An ended id past its expiry is refused by its seal: no need to remember it.
+        mutating func forgetExpiredEnds(now: Int64) {
+            ended = ended.filter { $0.value > now }
+        }
+
         /// Buckets that have refilled say nothing a new one would not: dropped, so made-up clients cost no memory.
         mutating func forgetRefilledBuckets(now: ContinuousClock.Instant) {
             starts = starts.filter { !$0.value.isFull(at: now) }
@@ -57,20 +71,32 @@ final class HTTPSessions: Service, Sendable {
 
     private let table = Mutex(Table())
     let idleTimeout: Duration
+    /// How long a session's id stays valid after its handshake.
+    let lifetime: Duration
+    let seal: any SessionSealing
     let limits: HTTPLimits
     private let onShutdown: @Sendable () -> Void
 
-    init(idleTimeout: Duration, limits: HTTPLimits = HTTPLimits(), onShutdown: @escaping @Sendable () -> Void = {}) {
+    init(idleTimeout: Duration, lifetime: Duration, seal: any SessionSealing, limits: HTTPLimits = HTTPLimits(),
+         onShutdown: @escaping @Sendable () -> Void = {}) {
         self.idleTimeout = idleTimeout
+        self.lifetime = lifetime
+        self.seal = seal
         self.limits = limits
         self.onShutdown = onShutdown
     }
 
-    func create(surface: String, principal: Principal? = nil, client: String = "local",
-                now: ContinuousClock.Instant = .now) -> Result<HTTPSession, Refusal> {
-        var generator = SystemRandomNumberGenerator()
-        let id = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
-        let session = HTTPSession(id: id, surface: surface, principal: principal, client: client)
+    /// A new session for an `initialize` that asks for `protocolVersion` with `clientCapabilities`.
+    func create(surface: String, principal: Principal? = nil, client: String = "local", protocolVersion: String,
+                clientCapabilities: JSONValue? = nil, now: ContinuousClock.Instant = .now) -> Result<HTTPSession, Refusal> {
+        let state = SealedSession(
+            protocolVersion: protocolVersion, surface: surface, owner: principal.map(SessionOwner.init),
+            clientCapabilities: clientCapabilities, expires: SealedSession.now + lifetime.components.seconds)
+        let id: String
+        do { id = try seal.seal(state.encoded) } catch {
+            return .failure(Refusal(status: .internalServerError, error: .internalError("cannot seal the session's id: \(error)")))
+        }
+        let session = HTTPSession(id: id, surface: surface, principal: principal, client: client, expires: state.expires)
         let limits = self.limits
         let outcome = table.withLock { table -> Result<HTTPSession?, Refusal> in
             var bucket = table.starts[client] ?? TokenBucket(rate: limits.newSessionsPerSecondPerClient)
@@ -83,24 +109,7 @@ final class HTTPSessions: Service, Sendable {
                     "new sessions from one client", remedy: "reuse the session you have, or retry after Retry-After"),
                     retryAfter: retryAfter))
             }
-            var evicted: HTTPSession?
-            if let own = table.byClient[client], own.count >= limits.maxSessionsPerClient {
-                guard let victim = table.leastRecentlyUsedIdle(among: own) else {
-                    return .failure(Refusal(status: .tooManyRequests, error: RPCError.limitReached(
-                        "max_sessions_per_client", .int(limits.maxSessionsPerClient), "sessions of one client, all of them in use",
-                        remedy: "end one with DELETE first")))
-                }
-                evicted = table.remove(victim.id)
-            } else if table.sessions.count >= limits.maxSessions {
-                guard let victim = table.leastRecentlyUsedIdle(among: table.sessions.keys) else {
-                    return .failure(Refusal(status: .serviceUnavailable, error: RPCError.limitReached(
-                        "max_sessions", .int(limits.maxSessions), "open sessions on this server, all of them in use",
-                        remedy: "try again later")))
-                }
-                evicted = table.remove(victim.id)
-            }
-            table.insert(session)
-            return .success(evicted)
+            return Self.makeRoom(for: session, in: &table, limits: limits)
         }
         switch outcome {
         case .failure(let refusal): return .failure(refusal)
@@ -110,22 +119,82 @@ final class HTTPSessions: Service, Sendable {
         }
     }
 
-    func find(_ id: String) -> HTTPSession? {
-        let session = table.withLock { $0.sessions[id] }
-        session?.mcp.touch()
-        return session
+    /// Inserts `session`, first evicting the least recently used idle session of its client (past the per-client
+    /// bound) or of anyone (the table is full); refused when every candidate is busy.
+    private static func makeRoom(for session: HTTPSession, in table: inout Table, limits: HTTPLimits) -> Result<HTTPSession?, Refusal> {
+        var evicted: HTTPSession?
+        if let own = table.byClient[session.client], own.count >= limits.maxSessionsPerClient {
+            guard let victim = table.leastRecentlyUsedIdle(among: own) else {
+                return .failure(Refusal(status: .tooManyRequests, error: RPCError.limitReached(
+                    "max_sessions_per_client", .int(limits.maxSessionsPerClient), "sessions of one client, all of them in use",
+                    remedy: "end one with DELETE first")))
+            }
+            evicted = table.remove(victim.id)
+        } else if table.sessions.count >= limits.maxSessions {
+            guard let victim = table.leastRecentlyUsedIdle(among: table.sessions.keys) else {
+                return .failure(Refusal(status: .serviceUnavailable, error: RPCError.limitReached(
+                    "max_sessions", .int(limits.maxSessions), "open sessions on this server, all of them in use",
+                    remedy: "try again later")))
+            }
+            evicted = table.remove(victim.id)
+        }
+        table.insert(session)
+        return .success(evicted)
     }
 
-    /// Ends a session; only with the credentials that opened it (another team's id is "not found").
-    func remove(_ id: String, principal: Principal? = nil) -> Bool {
+    /// The session `id` names on `surface`, for `principal`: the one held here, else one opened from its sealed
+    /// state (a session another replica began, or one this replica dropped). Nil, which the spec answers with 404,
+    /// for an id this host did not seal, one that has expired or was ended here, one of another surface, and one
+    /// opened with other credentials (another team's session is answered as if it did not exist).
+    func find(_ id: String, surface: String, principal: Principal?, client: String = "local") -> HTTPSession? {
+        if let held = table.withLock({ $0.sessions[id] }) {
+            guard held.expires > SealedSession.now, held.mcp.surface == surface,
+                  held.mcp.principal == nil ? principal == nil : held.mcp.principal!.matches(principal) else { return nil }
+            held.mcp.touch()
+            return held
+        }
+        guard let state = openState(id), state.surface == surface, state.owner.admits(principal) else { return nil }
+        let session = HTTPSession(id: id, surface: surface, principal: principal, client: client, expires: state.expires)
+        session.mcp.negotiatedVersion = state.protocolVersion
+        session.mcp.logLevel = state.logLevel
+        let limits = self.limits
+        let outcome = table.withLock { table -> Result<HTTPSession?, Refusal> in
+            if let raced = table.sessions[id] { return .success(raced) }  // another request opened it first
+            return Self.makeRoom(for: session, in: &table, limits: limits)
+        }
+        switch outcome {
+        case .success(let other) where other?.id == id:
+            return other
+        case .success(let evicted):
+            evicted?.close()
+            return session
+        case .failure:
+            return session  // no room to keep it: it serves this request, and is opened again for the next
+        }
+    }
+
+    /// The state `id` seals, unless it has expired or was ended here.
+    private func openState(_ id: String) -> SealedSession? {
+        guard let bytes = seal.open(id), let state = SealedSession(decoding: bytes), state.expires > SealedSession.now,
+              table.withLock({ $0.ended[id] == nil }) else { return nil }
+        return state
+    }
+
+    /// Ends a session here; only with the credentials that opened it (another team's id is "not found"). Its id
+    /// is refused here until it expires.
+    func remove(_ id: String, surface: String, principal: Principal? = nil) -> Bool {
+        let held = table.withLock { $0.sessions[id] }
+        if let held, held.mcp.surface != surface || !(held.mcp.principal == nil ? principal == nil : held.mcp.principal!.matches(principal)) {
+            return false
+        }
+        guard let state = openState(id), state.surface == surface, state.owner.admits(principal) else { return false }
+        let limits = self.limits
         let removed = table.withLock { table -> HTTPSession? in
-            guard let session = table.sessions[id] else { return nil }
-            let owner = session.mcp.principal
-            guard owner == nil ? principal == nil : owner!.matches(principal) else { return nil }
+            table.ended[id] = state.expires
+            if table.ended.count > 2 * limits.maxSessions { table.forgetExpiredEnds(now: SealedSession.now) }
             return table.remove(id)
         }
-        guard let session = removed else { return false }
-        session.close()
+        removed?.close()
         return true
     }
 
@@ -147,6 +216,7 @@ final class HTTPSessions: Service, Sendable {
             let old = table.sessions.values.filter { now - $0.mcp.lastActive > idleTimeout && $0.mcp.inFlightCount == 0 }
             for session in old { table.remove(session.id) }
             table.forgetRefilledBuckets(now: now)
+            table.forgetExpiredEnds(now: SealedSession.now)
             return old
         }
         for session in expired { session.close() }

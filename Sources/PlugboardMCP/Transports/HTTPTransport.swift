@@ -29,7 +29,11 @@ public struct HTTPTransport: Sendable {
     /// How long to keep serving after SIGTERM, answering 503 on /readyz, before the drain starts.
     let drainDelay: Duration
 
-    public init(server: MCPServer, host: String, port: Int, logger: Logger,
+    /// `sessionSeal` seals handshake-era sessions into their ids (replicas that share its key serve each other's
+    /// sessions); an id is valid for `sessionLifetime`, and a replica keeps a session in memory until it has been idle
+    /// for `sessionIdleTimeout`.
+    public init(server: MCPServer, host: String, port: Int, logger: Logger, sessionSeal: any SessionSealing,
+                sessionLifetime: Duration = .seconds(86_400),
                 sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15),
                 authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100),
                 limits: HTTPLimits = HTTPLimits(), readiness: @escaping @Sendable () -> [String] = { [] },
@@ -45,7 +49,7 @@ public struct HTTPTransport: Sendable {
         self.port = port
         self.logger = logger
         // On shutdown the session service ends the GET streams and the listen streams (with their results).
-        self.sessions = HTTPSessions(idleTimeout: sessionIdleTimeout, limits: limits, onShutdown: { [subscriptions = server.subscriptions] in
+        self.sessions = HTTPSessions(idleTimeout: sessionIdleTimeout, lifetime: sessionLifetime, seal: sessionSeal, limits: limits, onShutdown: { [subscriptions = server.subscriptions] in
             subscriptions.endAll()
         })
         self.keepAliveInterval = keepAliveInterval
@@ -62,7 +66,7 @@ public struct HTTPTransport: Sendable {
         for surface in server.store.surfaces {
             let endpoint = HTTPEndpoint(transport: self, surface: surface.name, path: surface.path)
             router.post(RouterPath(surface.path)) { request, context in await endpoint.post(request, client: context) }
-            router.get(RouterPath(surface.path)) { request, _ in await endpoint.get(request) }
+            router.get(RouterPath(surface.path)) { request, context in await endpoint.get(request, client: context) }
             router.delete(RouterPath(surface.path)) { request, _ in await endpoint.delete(request) }
             // RFC 9728: the metadata of the resource `<base><path>` is at `<base>/.well-known/oauth-protected-resource<path>`.
             router.get(RouterPath(ProtectedResource.metadataPath + surface.path)) { request, _ in endpoint.resourceMetadata(request) }
