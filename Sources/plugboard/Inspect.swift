@@ -16,7 +16,7 @@ struct Inspect: AsyncParsableCommand {
             Examples:
               plugboard inspect .build/debug/libcalculator.so
               plugboard inspect ./libmine.so --json
-              plugboard inspect ./libnotes.so --plugin-config '{"seed": true}'
+              plugboard inspect ./libnotes.so --plugin-config '{"file": "/tmp/notes.jsonl"}'
               plugboard inspect --sandboxed ./untrusted.so
             """)
 
