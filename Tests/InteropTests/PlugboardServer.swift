@@ -5,9 +5,9 @@ final class PlugboardServer: Sendable {
     let port: Int
     private let child: ChildProcess
 
-    /// `plugboard serve --http` on a free port, with `arguments` after (a `--config` among them, say).
-    static func startHTTP(_ arguments: [String] = []) async throws -> PlugboardServer {
-        let port = try LoopbackPort.free()
+    /// `plugboard serve --http` on `port` (nil: a free one), with `arguments` after (a `--config` among them, say).
+    static func startHTTP(_ arguments: [String] = [], port: Int? = nil) async throws -> PlugboardServer {
+        let port = try port ?? LoopbackPort.free()
         let child = try ChildProcess(
             try InteropEnvironment.plugboard(), ["serve", "--http", "127.0.0.1:\(port)"] + arguments,
             directory: InteropEnvironment.packageRoot)
