@@ -148,8 +148,7 @@ final class HTTPSessions: Service, Sendable {
     /// opened with other credentials (another team's session is answered as if it did not exist).
     func find(_ id: String, surface: String, principal: Principal?, client: String = "local") -> HTTPSession? {
         if let held = table.withLock({ $0.sessions[id] }) {
-            guard held.expires > SealedSession.now, held.mcp.surface == surface,
-                  held.mcp.principal == nil ? principal == nil : held.mcp.principal!.matches(principal) else { return nil }
+            guard held.expires > SealedSession.now, Self.belongs(held, to: principal, on: surface) else { return nil }
             held.mcp.touch()
             return held
         }
@@ -173,6 +172,13 @@ final class HTTPSessions: Service, Sendable {
         }
     }
 
+    /// A held session is used only on its surface and with the credentials that opened it.
+    private static func belongs(_ session: HTTPSession, to principal: Principal?, on surface: String) -> Bool {
+        guard session.mcp.surface == surface else { return false }
+        guard let owner = session.mcp.principal else { return principal == nil }
+        return owner.matches(principal)
+    }
+
     /// The state `id` seals, unless it has expired or was ended here.
     private func openState(_ id: String) -> SealedSession? {
         guard let bytes = seal.open(id), let state = SealedSession(decoding: bytes), state.expires > SealedSession.now,
@@ -184,7 +190,7 @@ final class HTTPSessions: Service, Sendable {
     /// is refused here until it expires.
     func remove(_ id: String, surface: String, principal: Principal? = nil) -> Bool {
         let held = table.withLock { $0.sessions[id] }
-        if let held, held.mcp.surface != surface || !(held.mcp.principal == nil ? principal == nil : held.mcp.principal!.matches(principal)) {
+        if let held, !Self.belongs(held, to: principal, on: surface) {
             return false
         }
         guard let state = openState(id), state.surface == surface, state.owner.admits(principal) else { return false }
