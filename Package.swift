@@ -107,12 +107,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        // Replicas behind a load balancer: the keys that seal session ids so any replica serves any session.
+        // Replicas behind a load balancer: the keys that seal session ids so any replica serves any session, and
+        // teams' quotas kept in Redis for the whole fleet (a small RESP client of its own: the mirror has none).
         .target(
             name: "PlugboardFleet",
             dependencies: [
                 "PlugboardConfig", "PlugboardMCP",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
         // The command line: `plugboard serve --stdio | --http HOST:PORT`.
@@ -205,7 +208,10 @@ var sandboxTargets: [Target] { [
 
 var teamsTargets: [Target] { [
     // The seal of session ids that lets replicas serve each other's sessions.
-    .testTarget(name: "PlugboardFleetTests", dependencies: ["PlugboardFleet", "PlugboardConfig"], swiftSettings: strict),
+    .testTarget(name: "PlugboardFleetTests", dependencies: [
+        "PlugboardFleet", "PlugboardConfig", "PlugboardMCP", "PlugboardTestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
+    ], swiftSettings: strict),
     // Tokens, visibility, quotas and the audit trail, against the real `plugboard serve --http` with sandboxed teams.
     .testTarget(name: "PlugboardTeamsTests", dependencies: ["PlugboardTestSupport", "PlugboardJSON", "PlugboardCore", "PlugboardMCP"], swiftSettings: strict),
 ] }

@@ -27,13 +27,17 @@ public final class MCPServer: Sendable {
         public var subscriptionLimits: Subscriptions.Limits
         /// Bounds on tasks: how many, and how long they are kept.
         public var taskLimits: TaskRegistry.Limits
+        /// Teams' rate and concurrency quotas kept for the whole fleet (FleetQuotas.swift); nil: per process.
+        public var fleetQuotas: FleetQuotas?
 
         public init(limits: JSONParser.Limits = JSONParser.Limits(maxDepth: 64, maxBytes: 4 << 20),
                     serverName: String = "plugboard", serverVersion: String = "0.1.0", instructions: String? = nil,
                     observeCall: (@Sendable (CallRecord) -> Void)? = nil,
                     subscriptionLimits: Subscriptions.Limits = Subscriptions.Limits(),
                     taskLimits: TaskRegistry.Limits = TaskRegistry.Limits(),
-                    observer: (any ServerObserver)? = nil, tracing: Bool = false, logger: Logger? = nil) {
+                    observer: (any ServerObserver)? = nil, tracing: Bool = false, logger: Logger? = nil,
+                    fleetQuotas: FleetQuotas? = nil) {
+            self.fleetQuotas = fleetQuotas
             self.logger = logger
             self.observeCall = observeCall
             self.observer = observer

@@ -24,13 +24,26 @@ extension HTTPTransport {
 extension HTTPEndpoint {
     /// The team's quotas for one request. A call past the team's rate that may wait for its turn
     /// (`max_rate_wait_ms`) waits here, as a suspended task, and is then admitted; its wait is noted on `message`.
+    /// With fleet quotas, the fleet's store is asked first (one round trip) and its wait is kept the same way.
     func admit(_ message: inout IncomingMessage, session: MCPSession, requestBytes: Int) async -> MCPServer.Admission {
-        let admission = server.admit(message, session: session, requestBytes: requestBytes)
-        guard case .paced(let gate, let wait) = admission else { return admission }
+        var admission = server.admit(message, session: session, requestBytes: requestBytes, acrossFleet: true)
+        if case .askFleet(let gate) = admission {
+            admission = await server.admitAcrossFleet(message, session: session, gate: gate)
+        }
+        let wait: Duration
+        switch admission {
+        case .paced(let gate, let paced):
+            wait = paced
+            admission = .admitted(gate)
+        case .leased(let gate, let lease, let store, let leased) where leased > .zero:
+            wait = leased
+            admission = .leased(gate, lease, store: store, wait: .zero)
+        default: return admission
+        }
         let started = ContinuousClock.now
         try? await Task.sleep(for: wait)  // cancelled: run now; the token was reserved for this call anyway
         message.rateWait = ContinuousClock.now - started
-        return .admitted(gate)
+        return admission
     }
 
     static let wwwAuthenticate = HTTPField.Name("WWW-Authenticate")!

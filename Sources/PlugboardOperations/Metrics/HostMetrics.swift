@@ -94,6 +94,11 @@ public final class HostMetrics: ServerObserver, Sendable {
         counter(MetricNames.pluginLoads, ["result": applied ? "applied" : "refused"], cache: results).increment()
     }
 
+    /// A call the fleet's quota store could not decide; `action` is what the configuration did instead.
+    public func quotaStoreUnavailable(team: String, action: String) {
+        counter(MetricNames.quotaStoreUnavailable, ["team": team, "action": action], cache: refusals).increment()
+    }
+
     public func spansDropped(_ count: Int, reason: String) {
         counter(MetricNames.spansDropped, ["reason": reason], cache: results).increment(by: Int64(count))
     }

@@ -26,6 +26,8 @@ enum MetricNames {
         "Plugin files identified for loading (at start and on drop-in changes), by result (applied, refused).")
     static let providerInfo = metric("plugboard_provider_info",
         "One series per loaded provider instance (value 1), with its id, version, SHA-256 and team.")
+    static let quotaStoreUnavailable = metric("plugboard_quota_store_unavailable", unit: "total",
+        "Calls under a fleet quota that the quota store (Redis) could not decide, by team and what was done (fail_open, fail_closed).")
     static let sessionsOpen = metric("plugboard_http_sessions_open", "Handshake-era HTTP sessions open.")
     static let streamsOpen = metric("plugboard_http_streams_open", "Server-to-client streams open, by kind (session GET, subscriptions/listen).")
     static let spansDropped = metric("plugboard_trace_spans_dropped", unit: "total",

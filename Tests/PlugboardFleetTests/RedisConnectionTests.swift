@@ -1,0 +1,80 @@
+import PlugboardFleet
+import PlugboardTestSupport
+import Testing
+
+/// The RESP client against a real redis-server.
+@Suite struct RedisConnectionTests {
+    @Test func commandsInFlightTogetherGetTheirOwnReplies() async throws {
+        let redis = try RedisServer()
+        let connection = RedisConnection(try RedisConfiguration(url: redis.url))
+        let replies = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for index in 0..<500 {
+                group.addTask {
+                    _ = try await connection.send(["SET", "key-\(index)", "value-\(index)"])
+                    return (index, try await connection.send(["GET", "key-\(index)"]).text)
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(replies.count == 500)
+        #expect(replies.allSatisfy { $0.value == "value-\($0.key)" })
+        #expect(try await connection.send(["DBSIZE"]).integer == 500)
+        await connection.close()
+    }
+
+    @Test func anErrorReplyIsThrownWithRedisText() async throws {
+        let redis = try RedisServer()
+        let connection = RedisConnection(try RedisConfiguration(url: redis.url))
+        _ = try await connection.send(["SET", "text", "not a number"])
+        await #expect { try await connection.send(["INCR", "text"]) } throws: { error in
+            guard case RedisError.server(let text) = error else { return false }
+            return text.contains("not an integer")
+        }
+        #expect(try await connection.send(["PING"]) == .simpleString("PONG"))  // the connection is still good
+    }
+
+    @Test func aPasswordIsSentAndAWrongOneIsNamed() async throws {
+        let redis = try RedisServer(password: "s3cret-for-test")
+        let good = RedisConnection(try RedisConfiguration(url: redis.url, password: "s3cret-for-test"))
+        #expect(try await good.send(["PING"]) == .simpleString("PONG"))
+        let wrong = RedisConnection(try RedisConfiguration(url: redis.url, password: "wrong"))
+        await #expect { try await wrong.send(["PING"]) } throws: { error in
+            "\(error)".contains("refused the credentials") && !"\(error)".contains("wrong")
+        }
+    }
+
+    @Test func aStoppedServerFailsCallsAtOnceAndAComebackIsUsed() async throws {
+        let redis = try RedisServer()
+        var configuration = try RedisConfiguration(url: redis.url)
+        configuration.commandTimeout = .milliseconds(300)
+        let connection = RedisConnection(configuration)
+        #expect(try await connection.send(["PING"]) == .simpleString("PONG"))
+        redis.stop()
+        let clock = ContinuousClock()
+        let elapsed = await clock.measure {
+            for _ in 0..<20 {
+                await #expect(throws: RedisError.self) { try await connection.send(["PING"]) }
+            }
+        }
+        #expect(elapsed < .seconds(3), "20 calls to a dead Redis took \(elapsed): each must fail fast, not wait for a connect")
+    }
+
+    @Test(arguments: [
+        ("redis://127.0.0.1:6380/2", "127.0.0.1", 6380, 2, nil as String?),
+        ("redis://:pw@cache.internal", "cache.internal", 6379, 0, "pw"),
+        ("redis://[::1]:7000", "::1", 7000, 0, nil),
+    ])
+    func urlsAreRead(_ url: String, host: String, port: Int, database: Int, password: String?) throws {
+        let configuration = try RedisConfiguration(url: url)
+        #expect(configuration.host == host)
+        #expect(configuration.port == port)
+        #expect(configuration.database == database)
+        #expect(configuration.password == password)
+        #expect(!configuration.address.contains("pw"))
+    }
+
+    @Test(arguments: ["http://127.0.0.1", "redis://host:99999", "redis://", "redis://h/x"])
+    func badURLsSayWhatToWrite(_ url: String) {
+        #expect(throws: RedisError.self) { try RedisConfiguration(url: url) }
+    }
+}

@@ -1,0 +1,131 @@
+import PlugboardFleet
+import PlugboardMCP
+import PlugboardTestSupport
+import Testing
+
+/// Fleet quotas in a real Redis, with several stores (one per replica, each its own connection) sharing it.
+@Suite struct RedisQuotasTests {
+    static func stores(_ count: Int, redis: RedisServer, lease: Duration = .seconds(60)) throws -> [RedisQuotas] {
+        try (0..<count).map { _ in RedisQuotas(try RedisConfiguration(url: redis.url), leaseDuration: lease) }
+    }
+
+    @Test func aRateHoldsForAllReplicasTogether() async throws {
+        let redis = try RedisServer()
+        let stores = try Self.stores(3, redis: redis)
+        let rate = 40.0, flood = Duration.seconds(2)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let admitted = await withTaskGroup(of: Int.self) { group in
+            for store in stores {
+                for _ in 0..<4 {  // four callers per replica, each as fast as the store answers
+                    group.addTask {
+                        var admitted = 0
+                        while clock.now - started < flood {
+                            let turn = try? await store.admit(team: "flood", maxConcurrentCalls: nil, callsPerSecond: rate, mayWait: .zero)
+                            if case .now = turn { admitted += 1 }
+                        }
+                        return admitted
+                    }
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        let seconds = Double((clock.now - started).components.seconds) + Double((clock.now - started).components.attoseconds) / 1e18
+        let expected = rate + rate * seconds  // the burst of one second's worth, then the rate
+        let served = Double(admitted)
+        print("fleet rate: \(Int(served)) calls admitted in \(String(format: "%.2f", seconds)) s by 3 replicas for a quota of \(Int(rate))/s (expected \(Int(expected)))")
+        #expect(abs(served - expected) / expected < 0.1, "admitted \(served), expected about \(expected)")
+    }
+
+    @Test func aCallThatMayWaitGetsTheNextTokenReserved() async throws {
+        let redis = try RedisServer()
+        let store = try Self.stores(1, redis: redis)[0]
+        // 2/s: a burst of two, then one every 500 ms. The margins leave room for a slow machine between calls.
+        for _ in 0..<2 {
+            #expect(try await store.admit(team: "paced", maxConcurrentCalls: nil, callsPerSecond: 2, mayWait: .zero) == .now(nil))
+        }
+        guard case .after(let wait, nil) = try await store.admit(team: "paced", maxConcurrentCalls: nil, callsPerSecond: 2,
+                                                                   mayWait: .seconds(2)) else {
+            Issue.record("the third call should be paced")
+            return
+        }
+        #expect(wait > .milliseconds(250) && wait <= .milliseconds(500))
+        guard case .after(let second, nil) = try await store.admit(team: "paced", maxConcurrentCalls: nil, callsPerSecond: 2,
+                                                                     mayWait: .seconds(2)) else {
+            Issue.record("the fourth call should be paced after the third")
+            return
+        }
+        #expect(second > wait + .milliseconds(300))  // spaced 1/rate apart
+        let refused = try await store.admit(team: "paced", maxConcurrentCalls: nil, callsPerSecond: 2, mayWait: .zero)
+        guard case .rateExceeded(let retryAfter) = refused else {
+            Issue.record("a call that may not wait is refused, got \(refused)")
+            return
+        }
+        #expect(retryAfter > .milliseconds(700))
+        // Another team's rate is its own.
+        #expect(try await store.admit(team: "other", maxConcurrentCalls: nil, callsPerSecond: 2, mayWait: .zero) == .now(nil))
+    }
+
+    @Test func callsInFlightAreCountedForTheFleetAndGivenBack() async throws {
+        let redis = try RedisServer()
+        let stores = try Self.stores(3, redis: redis)
+        var leases: [(RedisQuotas, FleetLease)] = []
+        var full = 0
+        for store in stores {
+            for _ in 0..<2 {
+                switch try await store.admit(team: "busy", maxConcurrentCalls: 4, callsPerSecond: nil, mayWait: .zero) {
+                case .now(let lease?): leases.append((store, lease))
+                case .concurrencyFull: full += 1
+                case let other: Issue.record("unexpected \(other)")
+                }
+            }
+        }
+        #expect(leases.count == 4)
+        #expect(full == 2)
+        let (store, lease) = leases[0]
+        store.release(team: "busy", lease: lease)
+        var admittedAgain = false
+        for _ in 0..<50 where !admittedAgain {  // the release is sent without waiting for it
+            if case .now = try await stores[2].admit(team: "busy", maxConcurrentCalls: 4, callsPerSecond: nil, mayWait: .zero) {
+                admittedAgain = true
+            } else {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        #expect(admittedAgain)
+    }
+
+    @Test func thePlacesOfADeadReplicaComeBackWhenTheirLeasesEnd() async throws {
+        let redis = try RedisServer()
+        let store = try Self.stores(1, redis: redis, lease: .milliseconds(600))[0]
+        guard case .now(_?) = try await store.admit(team: "lost", maxConcurrentCalls: 1, callsPerSecond: nil, mayWait: .zero) else {
+            Issue.record("the first call should be admitted")
+            return
+        }
+        // Never released: its replica was killed mid-call.
+        #expect(try await store.admit(team: "lost", maxConcurrentCalls: 1, callsPerSecond: nil, mayWait: .zero) == .concurrencyFull)
+        try await Task.sleep(for: .milliseconds(700))
+        guard case .now(_?) = try await store.admit(team: "lost", maxConcurrentCalls: 1, callsPerSecond: nil, mayWait: .zero) else {
+            Issue.record("the lease should have run out")
+            return
+        }
+    }
+
+    @Test func aRedisThatDiedIsAnErrorNotAnAnswer() async throws {
+        let redis = try RedisServer()
+        let store = try Self.stores(1, redis: redis)[0]
+        _ = try await store.admit(team: "t", maxConcurrentCalls: 2, callsPerSecond: 5, mayWait: .zero)
+        redis.stop()
+        await #expect { try await store.admit(team: "t", maxConcurrentCalls: 2, callsPerSecond: 5, mayWait: .zero) } throws: { error in
+            "\(error)".contains(redis.url.replacingOccurrences(of: "redis://", with: ""))
+        }
+    }
+
+    @Test func theScriptIsLoadedIntoARedisThatHasNotSeenIt() async throws {
+        let redis = try RedisServer()
+        let store = try Self.stores(1, redis: redis)[0]
+        #expect(try await store.admit(team: "t", maxConcurrentCalls: nil, callsPerSecond: 100, mayWait: .zero) == .now(nil))
+        _ = try await store.connection.send(["SCRIPT", "FLUSH"])  // as after a Redis restart or failover
+        #expect(try await store.admit(team: "t", maxConcurrentCalls: nil, callsPerSecond: 100, mayWait: .zero) == .now(nil))
+    }
+}
