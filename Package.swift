@@ -125,6 +125,7 @@ let package = Package(
                 "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost", "PlugboardOperations",
                 "PlugboardAccess", "PlugboardSandbox",  // teams: team providers run in sandboxed workers
                 "PlugboardFleet",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // `fleet check` asks each replica
                 .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -130,7 +130,10 @@ struct Serve: AsyncParsableCommand {
         observability.start()
         let scrape = observability.scrape(host: host)
         let admin = config.transports.admin
-        var health = HealthProbes(readiness: { host.unreadiness })
+        let served: @Sendable () -> [HealthProbes.ServedProvider] = {
+            host.loadedProviders.map { .init(provider: $0.plugin.id, version: $0.plugin.version, sha256: $0.plugin.digest, team: $0.team) }
+        }
+        var health = HealthProbes(readiness: { host.unreadiness }, providers: served)
         if let stdioDescriptors {
             observability.transportOpened { [subscriptions = server.subscriptions] in (0, 0, subscriptions.count) }
             let adminListener = admin.map { AdminListener(host: $0.host, port: $0.port, health: health, metrics: scrape, logger: logger) }
@@ -147,7 +150,7 @@ struct Serve: AsyncParsableCommand {
                                           sessionLifetime: .seconds(sessionLifetime ?? config.transports.http.sessionLifetimeSeconds),
                                           sessionIdleTimeout: .seconds(sessionIdleTimeout ?? config.transports.http.sessionIdleSeconds),
                                           authenticator: access.authenticator, limits: HTTPLimits(limits),
-                                          readiness: { host.unreadiness },
+                                          readiness: { host.unreadiness }, providers: served,
                                           drainDelay: .milliseconds(config.transports.http.drainDelayMilliseconds),
                                           metrics: admin == nil ? scrape : nil)
             observability.transportOpened { transport.occupancy }

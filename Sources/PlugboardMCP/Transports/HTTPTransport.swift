@@ -37,10 +37,11 @@ public struct HTTPTransport: Sendable {
                 sessionIdleTimeout: Duration = .seconds(1800), keepAliveInterval: Duration = .seconds(15),
                 authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100),
                 limits: HTTPLimits = HTTPLimits(), readiness: @escaping @Sendable () -> [String] = { [] },
+                providers: @escaping @Sendable () -> [HealthProbes.ServedProvider] = { [] },
                 drainDelay: Duration = .zero, metrics: (@Sendable () -> [UInt8])? = nil) {
         self.metrics = metrics
         self.limits = limits
-        self.health = HealthProbes(readiness: readiness)
+        self.health = HealthProbes(readiness: readiness, providers: providers)
         self.drainDelay = drainDelay
         self.authenticator = authenticator
         self.refusalHold = refusalHold
