@@ -19,8 +19,8 @@ public struct RuntimeConfig: Sendable, Equatable {
     public var tracing = Tracing()
     /// JWT access tokens from trusted issuers (IdentityConfig.swift).
     public var identity = Identity()
-    /// Teams' quotas kept for the whole fleet (QuotaStoreConfig.swift); nil: per process.
-    public var quotaStore: QuotaStore?
+    /// What replicas share through Redis: quotas and cancellations (FleetConfig.swift); nil: nothing is shared.
+    public var fleet: Fleet?
 
     public init(
         pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [Surface] = [Surface(name: "mcp", path: "/mcp")],

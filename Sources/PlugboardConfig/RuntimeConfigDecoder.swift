@@ -45,7 +45,7 @@ public struct RuntimeConfigDecoder: Sendable {
         if let transports = root.object("transports") { config.transports = self.transports(transports, log: log) }
         decodeTeams(root, into: &config, log: log)  // RuntimeConfigDecoder+Teams.swift
         decodeOperations(root, into: &config)  // OperationsConfig.swift
-        decodeQuotaStore(root, into: &config)  // QuotaStoreConfig.swift
+        decodeFleet(root, into: &config)  // FleetConfig.swift
         decodeIdentity(root, into: &config)  // IdentityConfig.swift, after the teams its issuers name
         if let logging = root.object("logging") {
             if let level = logging.choice("level", among: LogLevel.allCases.map(\.name)) {

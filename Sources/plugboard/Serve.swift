@@ -117,7 +117,7 @@ struct Serve: AsyncParsableCommand {
                                      httpAddress: stdio ? nil : address).text
         if logging.format == .json { logger.notice("\(summary)") } else { StandardError.write(summary) }
         let limits = config.transports.limits
-        let fleetQuotas = try Self.fleetQuotas(config.quotaStore, metrics: observability.metrics, logger: logger)
+        let fleet = try FleetServing(config.fleet, metrics: observability.metrics, logger: logger)  // Fleet/FleetServing.swift
         let server = MCPServer(store: host.store, configuration: .init(
             limits: JSONParser.Limits(maxDepth: maxDepth ?? limits.maxJSONDepth, maxBytes: maxMessageBytes ?? limits.maxRequestBytes),
             observeCall: teams.callObserver,
@@ -125,7 +125,7 @@ struct Serve: AsyncParsableCommand {
             taskLimits: TaskRegistry.Limits(total: limits.maxTasks, perOwner: limits.maxTasksPerTeam,
                                             ttlMilliseconds: limits.taskTTLSeconds * 1_000,
                                             runAsTaskAfterMilliseconds: limits.runAsTaskAfterMilliseconds),
-            observer: observability.metrics, tracing: observability.tracing, logger: logger, fleetQuotas: fleetQuotas))
+            observer: observability.metrics, tracing: observability.tracing, logger: logger, fleetQuotas: fleet?.quotas))
         if !stdio { DescriptorLimit.raise(toFit: limits.maxConnections, logger: logger) }
         observability.start()
         let scrape = observability.scrape(host: host)
@@ -152,7 +152,7 @@ struct Serve: AsyncParsableCommand {
                                           authenticator: access.authenticator, limits: HTTPLimits(limits),
                                           readiness: { host.unreadiness }, providers: served,
                                           drainDelay: .milliseconds(config.transports.http.drainDelayMilliseconds),
-                                          metrics: admin == nil ? scrape : nil)
+                                          metrics: admin == nil ? scrape : nil, cancelRelay: fleet?.cancelRelay)
             observability.transportOpened { transport.occupancy }
             health = transport.health  // the admin listener's /readyz reports the drain too
             let adminListener = admin.map { AdminListener(host: $0.host, port: $0.port, health: health, metrics: scrape, logger: logger) }
@@ -164,27 +164,6 @@ struct Serve: AsyncParsableCommand {
         reloader?.stop()
         host.stopWatching()
         teams.close()
-    }
-}
-
-extension Serve {
-    /// Teams' quotas in Redis for the whole fleet, when `quota_store` says so. A call Redis cannot decide is
-    /// counted and logged (one line every ten seconds, with how many went unsaid).
-    static func fleetQuotas(_ configured: RuntimeConfig.QuotaStore?, metrics: HostMetrics?, logger: Logger) throws -> FleetQuotas? {
-        guard let configured else { return nil }
-        let store: RedisQuotas
-        do { store = try FleetQuotas.store(configured) } catch { throw CommandFailure("\(error)") }
-        let action = configured.whenUnavailable.rawValue
-        let throttle = LogThrottle(per: .seconds(10))
-        logger.info("quota store: teams' rates and calls in flight are kept for the fleet in \(store.address) (\(action) when it is unreachable)")
-        return FleetQuotas(store: store, whenUnavailable: configured.whenUnavailable == .failOpen ? .failOpen : .failClosed) { team, error in
-            metrics?.quotaStoreUnavailable(team: team, action: action)
-            guard let suppressed = throttle.admit() else { return }
-            let policy = configured.whenUnavailable == .failOpen
-                ? "each host's own quotas decide until it is back" : "calls under a fleet quota are refused until it is back"
-            let more = suppressed > 0 ? " (and \(suppressed) more in the last seconds)" : ""
-            logger.warning("quota store \(store.address) cannot decide team '\(team)': \(error); \(policy)\(more)")
-        }
     }
 }
 

@@ -19,7 +19,7 @@ extension InteropSuite {
                   "mounts": [ { "namespace": "math", "provider": "calculator" } ],
                   "teams": [ { "name": "flood", "namespaces": ["math"], "tokens": [ \(token.entry) ],
                                "quotas": { "calls_per_second": \(rate), "max_rate_wait_ms": 0 } } ],
-                  "quota_store": { "redis": { "url": "\(redis)" }, "on_unavailable": "\(onUnavailable)", "timeout_ms": 200 },
+                  "fleet": { "redis": { "url": "\(redis)", "timeout_ms": 200 }, "quotas": { "on_unavailable": "\(onUnavailable)" } },
                   "transports": { "http": { "session_keys": [ { "file": "\(keyFile)" } ] } },
                   "metrics": { "enabled": true },
                   "logging": { "level": "warning" }

@@ -11,7 +11,8 @@ extension InteropSuite {
     @Suite("Replicas behind a load balancer", .serialized)
     struct ReplicaFleetTests {
         /// The bundled deployment; the notes live in a file all replicas share, as a stateful provider's state must.
-        static func runtime(directory: URL, drainMilliseconds: Int = 0) -> (String) -> String {
+        /// With `redis`, the replicas share it (`fleet`): cancels reach the replica that runs the call.
+        static func runtime(directory: URL, drainMilliseconds: Int = 0, redis: String? = nil) -> (String) -> String {
             let notes = directory.appendingPathComponent("notes-\(UUID().uuidString).jsonl").path
             return { keyFile in
                 """
@@ -24,6 +25,7 @@ extension InteropSuite {
                                 { "name": "v1", "path": "/v1/mcp", "filter": { "version_lt": "2.0" } },
                                 { "name": "v2", "path": "/v2/mcp", "filter": { "version_gte": "2.0" } } ],
                   "transports": { "http": { "session_keys": [ { "file": "\(keyFile)" } ], "drain_delay_ms": \(drainMilliseconds) } },
+                  \(redis.map { #""fleet": { "redis": { "url": "\#($0)" } },"# } ?? "")
                   "logging": { "level": "warning" }
                 }
                 """
@@ -35,16 +37,20 @@ extension InteropSuite {
         @Test("through nginx and three replicas, each Python client runs the whole interop scenario",
               arguments: [PythonClientRun.Client.mcp, .fastmcpAuto, .fastmcpLegacy])
         func pythonClients(client: PythonClientRun.Client) async throws {
-            let fleet = try await ReplicaFleet.start(runtime: Self.runtime(directory: Self.scratch))
+            let redis = try RedisServer()  // cancels cross replicas through it
+            let fleet = try await ReplicaFleet.start(runtime: Self.runtime(directory: Self.scratch, redis: redis.url))
             defer { fleet.stop() }
             let run = PythonClientRun(client: client, transport: .http)
             let observation = try await PythonScript.observe(
                 client.scriptArguments + ["--surface-url", "v1=\(fleet.url("/v1/mcp"))", "--surface-url", "v2=\(fleet.url("/v2/mcp"))",
                                           "--http", fleet.url("/mcp")],
                 what: "\(run.testDescription) through nginx and three replicas")
-            // A handshake-era session's cancel may reach a replica other than the one running the call.
-            ScenarioExpectations.check(observation, run, cancelReachesTheCall: client == .fastmcpAuto)
+            // A handshake-era session's cancel may reach a replica other than the one running the call; the fleet's
+            // Redis carries it there.
+            ScenarioExpectations.check(observation, run)
             #expect(try Self.replicasThatServedCalls(fleet) == 3, "round-robin reached every replica\n\(fleet.logs)")
+            // The cancelled call ended as cancelled on the replica that ran it, wherever its cancel arrived.
+            #expect(Self.cancelledCalls(fleet) >= 1, "no replica counted a cancelled tools/call\n\(fleet.logs)")
         }
 
         @Test("through nginx and three replicas, the Swift SDK client lists, calls, pins, reads and prompts")
@@ -93,6 +99,17 @@ extension InteropSuite {
             #expect(tally.stateless.ok > 200 && tally.sessions.ok > 200, "\(tally.description)")
             #expect(tally.stateless.failed == 0, "stateless calls that failed: \(tally.stateless.failures)\n\(fleet.logs)")
             #expect(tally.sessions.failed == 0, "session calls that failed: \(tally.sessions.failures)\n\(fleet.logs)")
+        }
+
+        /// The tools/call requests the replicas' metrics count as cancelled (no answer sent), all replicas together.
+        static func cancelledCalls(_ fleet: ReplicaFleet) -> Int {
+            fleet.ports.reduce(0) { total, port in
+                let metrics = HTTPTestClient(port: port).send("GET", "/metrics")?.text ?? ""
+                return total + metrics.split(separator: "\n").filter { line in
+                    line.hasPrefix("mcp_server_operation_duration_seconds_count") && line.contains("tools/call")
+                        && line.contains(#"outcome="cancelled""#)
+                }.compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
+            }
         }
 
         /// How many replicas answered at least one tools/call, from each replica's own metrics.

@@ -15,17 +15,14 @@ enum ScenarioExpectations {
     static let missingVersion = "9.9"  // what the scenario asks for; no provider has it
     static let invalidParams = -32602
 
-    /// `cancelReachesTheCall`: false behind a balancer without affinity, where a handshake-era session's
-    /// `notifications/cancelled` may reach another replica than the one running the call (docs/DEPLOY.md): the
-    /// client still lets go at once, but the call runs on, so the rerun's timing is not checked.
-    static func check(_ o: JSONValue, _ run: PythonClientRun, cancelReachesTheCall: Bool = true) {
+    static func check(_ o: JSONValue, _ run: PythonClientRun) {
         checkEra(o, run)
         checkListings(o)
         checkCalls(o)
         checkErrors(o)
         checkReads(o)
         checkPrompts(o)
-        checkProgressAndCancel(o, cancelReachesTheCall: cancelReachesTheCall)
+        checkProgressAndCancel(o)
         if run.transport == .http { checkSurfaces(o) }
     }
 
@@ -183,7 +180,7 @@ enum ScenarioExpectations {
 
     /// Progress notifications for a request with a progressToken; `notifications/cancelled` stops
     /// reindex early, and the session goes on.
-    static func checkProgressAndCancel(_ o: JSONValue, cancelReachesTheCall: Bool = true) {
+    static func checkProgressAndCancel(_ o: JSONValue) {
         let events = o["progress", "events"]?.arrayValue ?? []
         let values = events.compactMap { $0.arrayValue?.first?.doubleValue }
         #expect(values.count >= 2, "reindex reports progress more than once: \(events.count) events")
@@ -200,7 +197,6 @@ enum ScenarioExpectations {
         // the second would wait ~0.9 s for it. The yardstick is the slower of two uncancelled runs, one before and
         // one right after, so a change in the machine's load between them does not count as a wait; and a slow
         // rerun is tried once more (scenario.py `cancel_run`), since a call that ran on would slow every attempt.
-        guard cancelReachesTheCall else { return }
         let plain = max(o["progress", "seconds"]?.doubleValue ?? 0, cancel?["reindexPlainAfterSeconds"]?.doubleValue ?? 0)
         let again = cancel?["reindexAfterCancelSeconds"]?.doubleValue ?? 99
         #expect(again < plain + 0.6, "reindex after a cancel took \(again) s; an uncancelled one took \(plain) s")

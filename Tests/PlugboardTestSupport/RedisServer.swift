@@ -18,11 +18,12 @@ public final class RedisServer: @unchecked Sendable {  // the Process is only to
 
     public var url: String { "redis://127.0.0.1:\(port)" }
 
-    public init(password: String? = nil) throws {
+    /// `port`: a given one (to start Redis again where clients expect it); nil: a free one.
+    public init(password: String? = nil, port: Int? = nil) throws {
         guard let binary = ["/usr/bin/redis-server", "/usr/sbin/redis-server"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Failure(description: "redis-server is not installed; run scripts/bootstrap (it installs Debian's redis-server)")
         }
-        guard let port = Loopback.freePort() else { throw Failure(description: "no free loopback port for redis-server") }
+        guard let port = port ?? Loopback.freePort() else { throw Failure(description: "no free loopback port for redis-server") }
         self.port = port
         self.password = password
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("plugboard-redis-\(UUID().uuidString)")

@@ -83,7 +83,7 @@ extension MCPServer {
             case .failClosed:
                 let refusal = RPCError(RPCError.quotaExceededCode,
                     "team '\(gate.team)' quotas are kept for the whole fleet in \(fleet.store.address), which cannot be reached, "
-                        + "and the host is set to refuse calls then (quota_store.on_unavailable = fail_closed); retry shortly, "
+                        + "and the host is set to refuse calls then (fleet.quotas.on_unavailable = fail_closed); retry shortly, "
                         + "or ask the operator to bring the quota store back",
                     data: .object(["quota": .string("quota_store"), "team": .string(gate.team), "retry_after_ms": .int(1_000)]))
                 observeRefusal(message, session: session, quota: "quota_store")

@@ -105,7 +105,12 @@ struct HTTPEndpoint: Sendable {
         switch message.kind {
         case .response: return Response(status: .accepted)
         case .notification:
-            server.receiveNotification(message, session: session.mcp)
+            if message.method == "notifications/cancelled", let relay = transport.cancelRelay,
+               let requestID = message.param("requestId").map(Array.init), !session.mcp.isInFlight(id: requestID) {
+                relay.publish(sessionID: session.id, requestID: requestID)  // it may run on another replica
+            } else {
+                server.receiveNotification(message, session: session.mcp)
+            }
             return Response(status: .accepted)
         case .request:
             let context = try? RequestContext.read(try? message.meta())

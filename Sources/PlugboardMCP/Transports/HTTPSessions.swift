@@ -172,6 +172,10 @@ final class HTTPSessions: Service, Sendable {
         }
     }
 
+    /// The session `id` if this replica holds it, with no check: for a cancel relayed by another replica, which
+    /// checked the request that carried it.
+    func held(_ id: String) -> HTTPSession? { table.withLock { $0.sessions[id] } }
+
     /// A held session is used only on its surface and with the credentials that opened it.
     private static func belongs(_ session: HTTPSession, to principal: Principal?, on surface: String) -> Bool {
         guard session.mcp.surface == surface else { return false }

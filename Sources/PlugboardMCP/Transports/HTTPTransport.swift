@@ -28,6 +28,8 @@ public struct HTTPTransport: Sendable {
     let metrics: (@Sendable () -> [UInt8])?
     /// How long to keep serving after SIGTERM, answering 503 on /readyz, before the drain starts.
     let drainDelay: Duration
+    /// Carries cancels to the replica running the request (CancelRelay+Fleet.swift); nil: one host.
+    let cancelRelay: (any FleetCancelRelay)?
 
     /// `sessionSeal` seals handshake-era sessions into their ids (replicas that share its key serve each other's
     /// sessions); an id is valid for `sessionLifetime`, and a replica keeps a session in memory until it has been idle
@@ -38,7 +40,9 @@ public struct HTTPTransport: Sendable {
                 authenticator: (any BearerAuthenticator)? = nil, refusalHold: Duration = .milliseconds(100),
                 limits: HTTPLimits = HTTPLimits(), readiness: @escaping @Sendable () -> [String] = { [] },
                 providers: @escaping @Sendable () -> [HealthProbes.ServedProvider] = { [] },
-                drainDelay: Duration = .zero, metrics: (@Sendable () -> [UInt8])? = nil) {
+                drainDelay: Duration = .zero, metrics: (@Sendable () -> [UInt8])? = nil,
+                cancelRelay: (any FleetCancelRelay)? = nil) {
+        self.cancelRelay = cancelRelay
         self.metrics = metrics
         self.limits = limits
         self.health = HealthProbes(readiness: readiness, providers: providers)
@@ -63,6 +67,7 @@ public struct HTTPTransport: Sendable {
 
     /// Serves until SIGINT or SIGTERM, then stops accepting, ends the GET streams and finishes requests in flight.
     public func run() async throws {
+        cancelRelay?.start { [sessions] sessionID, requestID in sessions.held(sessionID)?.mcp.cancel(id: requestID) }
         let router = Router(context: ClientRequestContext.self)
         for surface in server.store.surfaces {
             let endpoint = HTTPEndpoint(transport: self, surface: surface.name, path: surface.path)

@@ -1,9 +1,11 @@
 import PlugboardJSON
 
-/// `quota_store`: where teams' rate and concurrency quotas are kept when several replicas serve one fleet. Absent,
-/// each host keeps its own, and N replicas give a team N times its quota.
+/// `fleet`: what the replicas of one deployment share through Redis: teams' rate and concurrency quotas, so they
+/// hold for the whole fleet, and cancellations, so a `notifications/cancelled` that the balancer sends to another
+/// replica still stops the call. Absent, each host keeps its own quotas, and N replicas give a team N times its
+/// quota.
 extension RuntimeConfig {
-    public struct QuotaStore: Sendable, Equatable {
+    public struct Fleet: Sendable, Equatable {
         public enum Password: Sendable, Equatable {
             case value(String)
             /// The environment variable that holds it (a Kubernetes Secret as an env var).
@@ -18,31 +20,36 @@ extension RuntimeConfig {
         /// `redis://HOST:PORT[/DB]`.
         public var redisURL: String
         public var password: Password?
-        public var whenUnavailable: WhenUnavailable = .failOpen
+        /// How long a request waits for Redis before it counts as unavailable.
+        public var timeoutMilliseconds = 250
+        /// What calls under a fleet quota get while Redis cannot be reached.
+        public var quotasWhenUnavailable: WhenUnavailable = .failOpen
         /// How long a place in flight is held when the replica that took it dies before giving it back.
         public var leaseSeconds = 60
-        /// How long a call waits for Redis before the store counts as unavailable.
-        public var timeoutMilliseconds = 250
 
         public init(redisURL: String) { self.redisURL = redisURL }
     }
 }
 
 extension RuntimeConfigDecoder {
-    func decodeQuotaStore(_ root: ObjectReader, into config: inout RuntimeConfig) {
-        guard let store = root.object("quota_store") else { return }
-        defer { store.finish() }
-        let log = store.log
-        let policy = store.choice("on_unavailable", among: RuntimeConfig.QuotaStore.WhenUnavailable.allCases.map(\.rawValue))
-        let lease = store.integer("lease_seconds", in: 1...86_400)
-        let timeout = store.integer("timeout_ms", in: 10...10_000)
-        guard let redis = store.object("redis") else {
-            log.report(store.childPath("redis"), "missing; say where Redis is, e.g. {\"redis\": {\"url\": \"redis://127.0.0.1:6379\"}}")
+    func decodeFleet(_ root: ObjectReader, into config: inout RuntimeConfig) {
+        guard let fleet = root.object("fleet") else { return }
+        defer { fleet.finish() }
+        let log = fleet.log
+        var policy: String?, lease: Int?
+        if let quotas = fleet.object("quotas") {
+            policy = quotas.choice("on_unavailable", among: RuntimeConfig.Fleet.WhenUnavailable.allCases.map(\.rawValue))
+            lease = quotas.integer("lease_seconds", in: 1...86_400)
+            quotas.finish()
+        }
+        guard let redis = fleet.object("redis") else {
+            log.report(fleet.childPath("redis"), "missing; say where Redis is, e.g. {\"redis\": {\"url\": \"redis://127.0.0.1:6379\"}}")
             return
         }
         defer { redis.finish() }
         let url = redis.string("url", required: true)
-        var password: RuntimeConfig.QuotaStore.Password?
+        let timeout = redis.integer("timeout_ms", in: 10...10_000)
+        var password: RuntimeConfig.Fleet.Password?
         if let given = redis.object("password") {
             let value = given.string("value"), env = given.string("env"), file = given.string("file")
             switch (value, env, file) {
@@ -59,11 +66,11 @@ extension RuntimeConfigDecoder {
             log.report(redis.childPath("url"), "'\(url)' is not a redis:// URL; write redis://HOST:PORT, e.g. redis://127.0.0.1:6379")
             return
         }
-        var quotaStore = RuntimeConfig.QuotaStore(redisURL: url)
-        quotaStore.password = password
-        if let policy { quotaStore.whenUnavailable = .init(rawValue: policy)! }
-        if let lease { quotaStore.leaseSeconds = lease }
-        if let timeout { quotaStore.timeoutMilliseconds = timeout }
-        config.quotaStore = quotaStore
+        var shared = RuntimeConfig.Fleet(redisURL: url)
+        shared.password = password
+        if let timeout { shared.timeoutMilliseconds = timeout }
+        if let policy { shared.quotasWhenUnavailable = .init(rawValue: policy)! }
+        if let lease { shared.leaseSeconds = lease }
+        config.fleet = shared
     }
 }
