@@ -118,6 +118,8 @@ public struct RuntimeConfig: Sendable, Equatable {
             public var port: Int
             /// Origins allowed besides loopback ones (DNS-rebinding protection refuses every other Origin).
             public var allowedOrigins: [String]
+            /// Host names (besides loopback ones) the MCP paths answer to: the public name behind a balancer.
+            public var allowedHosts: [String] = []
             public var sessionIdleSeconds: Int
             /// After SIGTERM, how long to keep serving with /readyz answering 503 before the drain starts.
             public var drainDelayMilliseconds = 0

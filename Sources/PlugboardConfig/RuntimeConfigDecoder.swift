@@ -175,11 +175,21 @@ public struct RuntimeConfigDecoder: Sendable {
             if let port = http.integer("port", in: 0...65535) { transports.http.port = port }
             if let origins = http.array("allowed_origins") {
                 transports.http.allowedOrigins = origins.compactMap { element in
-                    guard let origin = element.value.stringValue else {
-                        log.report(element.path, "expected an origin string such as 'https://app.example.com', found \(element.value.typeDescription)")
+                    guard let origin = element.value.stringValue, origin.hasPrefix("http://") || origin.hasPrefix("https://"),
+                          !origin.dropFirst(8).contains("/") || origin.hasSuffix("/") else {
+                        log.report(element.path, "expected an origin such as 'https://app.example.com' (scheme, host and port only), found \(element.value.jsonText)")
                         return nil
                     }
                     return origin
+                }
+            }
+            if let hosts = http.array("allowed_hosts") {
+                transports.http.allowedHosts = hosts.compactMap { element in
+                    guard let host = element.value.stringValue, !host.isEmpty, !host.contains(":"), !host.contains("/") else {
+                        log.report(element.path, "expected a host name such as 'mcp.example.com' or '*.example.com' (no scheme, no port), found \(element.value.jsonText)")
+                        return nil
+                    }
+                    return host
                 }
             }
             if let idle = http.integer("session_idle_seconds", in: 1...604_800) { transports.http.sessionIdleSeconds = idle }

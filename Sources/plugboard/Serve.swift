@@ -152,7 +152,9 @@ struct Serve: AsyncParsableCommand {
                                           authenticator: access.authenticator, limits: HTTPLimits(limits),
                                           readiness: { host.unreadiness }, providers: served,
                                           drainDelay: .milliseconds(config.transports.http.drainDelayMilliseconds),
-                                          metrics: admin == nil ? scrape : nil, cancelRelay: fleet?.cancelRelay)
+                                          metrics: admin == nil ? scrape : nil, cancelRelay: fleet?.cancelRelay,
+                                          originPolicy: OriginPolicy(allowedHosts: config.transports.http.allowedHosts,
+                                                                     allowedOrigins: config.transports.http.allowedOrigins))
             observability.transportOpened { transport.occupancy }
             health = transport.health  // the admin listener's /readyz reports the drain too
             let adminListener = admin.map { AdminListener(host: $0.host, port: $0.port, health: health, metrics: scrape, logger: logger) }

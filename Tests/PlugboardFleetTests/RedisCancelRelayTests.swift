@@ -17,7 +17,7 @@ import Testing
 
     @Test func aCancelPublishedByOneReplicaReachesEveryReplica() async throws {
         let redis = try RedisServer()
-        let configuration = try RedisConfiguration(url: redis.url)
+        let configuration = try RedisConfiguration.forTests(redis)
         let here = RedisCancelRelay(configuration), there = RedisCancelRelay(configuration)
         let hereGot = Received(), thereGot = Received()
         here.start(deliver: hereGot.add)
@@ -40,7 +40,7 @@ import Testing
 
     @Test func theSubscriptionComesBackAfterRedisRestarts() async throws {
         let redis = try RedisServer()
-        let configuration = try RedisConfiguration(url: redis.url)
+        let configuration = try RedisConfiguration.forTests(redis)
         let problems = Mutex<[String]>([])
         let relay = RedisCancelRelay(configuration) { problem in problems.withLock { $0.append(problem) } }
         let got = Received()

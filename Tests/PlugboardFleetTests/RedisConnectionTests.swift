@@ -3,10 +3,21 @@ import PlugboardTestSupport
 import Testing
 
 /// The RESP client against a real redis-server.
+extension RedisConfiguration {
+    /// The test's Redis, with room for a machine busy running the whole suite at once (the default timeouts are
+    /// for production, where a slow Redis is an unavailable one).
+    static func forTests(_ redis: RedisServer, password: String? = nil) throws -> RedisConfiguration {
+        var configuration = try RedisConfiguration(url: redis.url, password: password)
+        configuration.commandTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(10)
+        return configuration
+    }
+}
+
 @Suite struct RedisConnectionTests {
     @Test func commandsInFlightTogetherGetTheirOwnReplies() async throws {
         let redis = try RedisServer()
-        let connection = RedisConnection(try RedisConfiguration(url: redis.url))
+        let connection = RedisConnection(try RedisConfiguration.forTests(redis))
         let replies = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
             for index in 0..<500 {
                 group.addTask {
@@ -24,7 +35,7 @@ import Testing
 
     @Test func anErrorReplyIsThrownWithRedisText() async throws {
         let redis = try RedisServer()
-        let connection = RedisConnection(try RedisConfiguration(url: redis.url))
+        let connection = RedisConnection(try RedisConfiguration.forTests(redis))
         _ = try await connection.send(["SET", "text", "not a number"])
         await #expect { try await connection.send(["INCR", "text"]) } throws: { error in
             guard case RedisError.server(let text) = error else { return false }
@@ -35,9 +46,9 @@ import Testing
 
     @Test func aPasswordIsSentAndAWrongOneIsNamed() async throws {
         let redis = try RedisServer(password: "s3cret-for-test")
-        let good = RedisConnection(try RedisConfiguration(url: redis.url, password: "s3cret-for-test"))
+        let good = RedisConnection(try RedisConfiguration.forTests(redis, password: "s3cret-for-test"))
         #expect(try await good.send(["PING"]) == .simpleString("PONG"))
-        let wrong = RedisConnection(try RedisConfiguration(url: redis.url, password: "wrong"))
+        let wrong = RedisConnection(try RedisConfiguration.forTests(redis, password: "wrong"))
         await #expect { try await wrong.send(["PING"]) } throws: { error in
             "\(error)".contains("refused the credentials") && !"\(error)".contains("wrong")
         }
@@ -45,7 +56,7 @@ import Testing
 
     @Test func aStoppedServerFailsCallsAtOnceAndAComebackIsUsed() async throws {
         let redis = try RedisServer()
-        var configuration = try RedisConfiguration(url: redis.url)
+        var configuration = try RedisConfiguration.forTests(redis)
         configuration.commandTimeout = .milliseconds(300)
         let connection = RedisConnection(configuration)
         #expect(try await connection.send(["PING"]) == .simpleString("PONG"))

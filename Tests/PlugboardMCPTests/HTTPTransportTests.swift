@@ -1,3 +1,4 @@
+import Foundation
 import PlugboardJSON
 import PlugboardTestSupport
 import Testing
@@ -42,6 +43,26 @@ extension ServerTests {
         #expect(client.post("/mcp", initializeBody, headers: ["Origin": "http://evil.example"])?.status == 403)
         #expect(client.post("/mcp", initializeBody, headers: ["Host": "evil.example:8000"])?.status == 403)
         #expect(client.post("/mcp", initializeBody, headers: ["Origin": "http://localhost:3000"])?.status == 200)
+    }
+
+    @Test func theOperatorAllowsThePublicNameAndBrowserOriginsBehindABalancer() async throws {
+        let config = BuildProducts.temporaryDirectory("origins") + "/runtime.json"
+        try #"{"transports": {"http": {"allowed_hosts": ["mcp.example.com", "*.internal.example"], "allowed_origins": ["https://app.example.com"]}}}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let (server, client) = try await startHTTPServer(["--config", config])
+        _ = server
+        #expect(client.post("/mcp", initializeBody, headers: ["Host": "mcp.example.com"])?.status == 200)
+        #expect(client.post("/mcp", initializeBody, headers: ["Host": "MCP.Example.com:443"])?.status == 200)
+        #expect(client.post("/mcp", initializeBody, headers: ["Host": "eu.internal.example"])?.status == 200)
+        #expect(client.post("/mcp", initializeBody, headers: ["Host": "localhost:8000"])?.status == 200)
+        let foreignHost = client.post("/mcp", initializeBody, headers: ["Host": "internal.example.evil.test"])
+        #expect(foreignHost?.status == 403)
+        #expect(foreignHost?.json?[path: "error", "message"]?.stringValue?.contains("transports.http.allowed_hosts") == true)
+        #expect(client.post("/mcp", initializeBody, headers: ["Host": "mcp.example.com", "Origin": "https://app.example.com"])?.status == 200)
+        let foreignOrigin = client.post("/mcp", initializeBody, headers: ["Host": "mcp.example.com", "Origin": "https://app.example.com.evil.test"])
+        #expect(foreignOrigin?.status == 403)
+        #expect(foreignOrigin?.json?[path: "error", "message"]?.stringValue?.contains("transports.http.allowed_origins") == true)
+        #expect(client.post("/mcp", initializeBody, headers: ["Origin": "http://app.example.com"])?.status == 403)  // another scheme
     }
 
     @Test func surfacesServeTheirVersionsOverTheSameProviders() async throws {

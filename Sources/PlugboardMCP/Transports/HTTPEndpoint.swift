@@ -18,7 +18,7 @@ struct HTTPEndpoint: Sendable {
     // MARK: POST
 
     func post(_ request: Request, client: ClientRequestContext) async -> Response {
-        if let refusal = OriginPolicy.refusal(request) { return refusal }
+        if let refusal = transport.originPolicy.refusal(request) { return refusal }
         let principal: Principal?
         switch await authenticate(request) {  // HTTPEndpoint+Teams.swift
         case .failure(let refused): return refused.response
@@ -179,7 +179,7 @@ struct HTTPEndpoint: Sendable {
     // MARK: GET and DELETE
 
     func get(_ request: Request, client: ClientRequestContext) async -> Response {
-        if let refusal = OriginPolicy.refusal(request) { return refusal }
+        if let refusal = transport.originPolicy.refusal(request) { return refusal }
         let principal: Principal?
         switch await authenticate(request) {
         case .failure(let refused): return refused.response
@@ -214,7 +214,7 @@ struct HTTPEndpoint: Sendable {
     }
 
     func delete(_ request: Request) async -> Response {
-        if let refusal = OriginPolicy.refusal(request) { return refusal }
+        if let refusal = transport.originPolicy.refusal(request) { return refusal }
         let principal: Principal?
         switch await authenticate(request) {
         case .failure(let refused): return refused.response

@@ -28,6 +28,8 @@ public struct HTTPTransport: Sendable {
     let metrics: (@Sendable () -> [UInt8])?
     /// How long to keep serving after SIGTERM, answering 503 on /readyz, before the drain starts.
     let drainDelay: Duration
+    /// Which Host and Origin headers the MCP paths answer (OriginPolicy.swift).
+    let originPolicy: OriginPolicy
     /// Carries cancels to the replica running the request (CancelRelay+Fleet.swift); nil: one host.
     let cancelRelay: (any FleetCancelRelay)?
 
@@ -41,8 +43,9 @@ public struct HTTPTransport: Sendable {
                 limits: HTTPLimits = HTTPLimits(), readiness: @escaping @Sendable () -> [String] = { [] },
                 providers: @escaping @Sendable () -> [HealthProbes.ServedProvider] = { [] },
                 drainDelay: Duration = .zero, metrics: (@Sendable () -> [UInt8])? = nil,
-                cancelRelay: (any FleetCancelRelay)? = nil) {
+                cancelRelay: (any FleetCancelRelay)? = nil, originPolicy: OriginPolicy = OriginPolicy()) {
         self.cancelRelay = cancelRelay
+        self.originPolicy = originPolicy
         self.metrics = metrics
         self.limits = limits
         self.health = HealthProbes(readiness: readiness, providers: providers)

@@ -2,24 +2,53 @@ import Hummingbird
 import NIOCore
 
 /// DNS-rebinding protection: a browser page on another origin must not reach a server on loopback. Requests
-/// whose Origin or Host names anything but a loopback host are refused with 403.
-enum OriginPolicy {
+/// whose Origin or Host names anything but a loopback host, or one the operator allows, are refused with 403.
+/// Behind a load balancer the operator allows the public name (`allowed_hosts`) and the origins of browser
+/// clients (`allowed_origins`).
+public struct OriginPolicy: Sendable {
     static let loopbackHosts: Set<String> = ["localhost", "127.0.0.1", "[::1]", "::1"]
 
-    static func refusal(_ request: Request) -> Response? {
-        if let origin = request.headers[.origin], origin != "null" {
-            guard let host = host(ofOrigin: origin), loopbackHosts.contains(host) else {
-                return HTTPEndpoint.error(.forbidden, nil, .invalidRequest(
-                    "Origin '\(origin)' is not allowed: this server accepts browser requests from loopback origins only"))
-            }
+    /// Host names besides loopback ones (lowercased, no port); `*.example.com` allows every subdomain.
+    let hosts: Set<String>
+    let hostSuffixes: [String]
+    /// Origins besides loopback ones, as `scheme://host[:port]`, lowercased.
+    let origins: Set<String>
+
+    public init(allowedHosts: [String] = [], allowedOrigins: [String] = []) {
+        let names = allowedHosts.map { $0.lowercased() }
+        hosts = Set(names.filter { !$0.hasPrefix("*.") })
+        hostSuffixes = names.filter { $0.hasPrefix("*.") }.map { String($0.dropFirst()) }
+        origins = Set(allowedOrigins.map { Self.normalized(origin: $0) })
+    }
+
+    func refusal(_ request: Request) -> Response? {
+        if let origin = request.headers[.origin], origin != "null", !allows(origin: origin) {
+            return HTTPEndpoint.error(.forbidden, nil, .invalidRequest(
+                "Origin '\(origin)' is not allowed: this server accepts browser requests from loopback origins and those in "
+                    + "transports.http.allowed_origins only; the operator adds it there"))
         }
-        if let hostHeader = request.head.authority {
-            guard loopbackHosts.contains(host(ofAuthority: hostHeader)) else {
-                return HTTPEndpoint.error(.forbidden, nil, .invalidRequest(
-                    "Host '\(hostHeader)' is not allowed: this server answers to loopback host names only"))
-            }
+        if let authority = request.head.authority, !allows(host: Self.host(ofAuthority: authority)) {
+            return HTTPEndpoint.error(.forbidden, nil, .invalidRequest(
+                "Host '\(authority)' is not allowed: this server answers to loopback host names and those in "
+                    + "transports.http.allowed_hosts only; the operator adds the name clients use there"))
         }
         return nil
+    }
+
+    func allows(host: String) -> Bool {
+        Self.loopbackHosts.contains(host) || hosts.contains(host) || hostSuffixes.contains { host.hasSuffix($0) }
+    }
+
+    func allows(origin: String) -> Bool {
+        if let host = Self.host(ofOrigin: origin), Self.loopbackHosts.contains(host) { return true }
+        return origins.contains(Self.normalized(origin: origin))
+    }
+
+    /// `HTTPS://App.Example.com/` -> `https://app.example.com`.
+    static func normalized(origin: String) -> String {
+        var origin = origin.lowercased()
+        while origin.hasSuffix("/") { origin.removeLast() }
+        return origin
     }
 
     /// `http://localhost:8000` -> `localhost`.
