@@ -6,20 +6,14 @@ import PlugboardJSON
 /// quota.
 extension RuntimeConfig {
     public struct Fleet: Sendable, Equatable {
-        public enum Password: Sendable, Equatable {
-            case value(String)
-            /// The environment variable that holds it (a Kubernetes Secret as an env var).
-            case environment(String)
-            /// The file that holds it, surrounding whitespace ignored (a mounted Secret).
-            case file(String)
-        }
         public enum WhenUnavailable: String, Sendable, Equatable, CaseIterable {
             case failOpen = "fail_open"
             case failClosed = "fail_closed"
         }
         /// `redis://HOST:PORT[/DB]`.
         public var redisURL: String
-        public var password: Password?
+        /// The Redis AUTH password.
+        public var password: SecretSource?
         /// How long a request waits for Redis before it counts as unavailable.
         public var timeoutMilliseconds = 250
         /// What calls under a fleet quota get while Redis cannot be reached.
@@ -49,18 +43,7 @@ extension RuntimeConfigDecoder {
         defer { redis.finish() }
         let url = redis.string("url", required: true)
         let timeout = redis.integer("timeout_ms", in: 10...10_000)
-        var password: RuntimeConfig.Fleet.Password?
-        if let given = redis.object("password") {
-            let value = given.string("value"), env = given.string("env"), file = given.string("file")
-            switch (value, env, file) {
-            case (let value?, nil, nil): password = .value(value)
-            case (nil, let env?, nil): password = .environment(env)
-            case (nil, nil, let file?): password = .file(resolve(file))
-            default:
-                log.report(redis.childPath("password"), "give exactly one of 'value', 'env' (a variable that holds it) or 'file' (a file that holds it)")
-            }
-            given.finish()
-        }
+        let password = redis.value("password").flatMap { secretSource($0, at: redis.childPath("password"), log: log) }
         guard let url else { return }
         guard url.hasPrefix("redis://") else {
             log.report(redis.childPath("url"), "'\(url)' is not a redis:// URL; write redis://HOST:PORT, e.g. redis://127.0.0.1:6379")

@@ -121,3 +121,23 @@ extension RESPValue {
         return line
     }
 }
+
+/// The bytes a connection has received, read off as whole values as they complete (a value may arrive in pieces,
+/// several in one read).
+struct RESPReader {
+    private var received: ByteBuffer?
+
+    mutating func append(_ bytes: inout ByteBuffer) {
+        if received == nil { received = bytes } else { received!.writeBuffer(&bytes) }
+    }
+
+    /// The next whole value, or nil until one has arrived.
+    mutating func next() throws(RESPProtocolError) -> RESPValue? {
+        guard var buffer = received, let value = try RESPValue.read(from: &buffer) else {
+            received?.discardReadBytes()
+            return nil
+        }
+        received = buffer.readableBytes == 0 ? nil : buffer
+        return value
+    }
+}

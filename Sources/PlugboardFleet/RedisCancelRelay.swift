@@ -91,7 +91,7 @@ public final class RedisCancelRelay: FleetCancelRelay {
 final class RedisPushHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     private let continuation: AsyncThrowingStream<RESPValue, any Error>.Continuation
-    private var received: ByteBuffer?
+    private var reader = RESPReader()
 
     init(_ continuation: AsyncThrowingStream<RESPValue, any Error>.Continuation) {
         self.continuation = continuation
@@ -99,13 +99,9 @@ final class RedisPushHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if received == nil { received = bytes } else { received!.writeBuffer(&bytes) }
+        reader.append(&bytes)
         do {
-            while var buffer = received, let value = try RESPValue.read(from: &buffer) {
-                received = buffer.readableBytes == 0 ? nil : buffer
-                continuation.yield(value)
-            }
-            received?.discardReadBytes()
+            while let value = try reader.next() { continuation.yield(value) }
         } catch {
             continuation.finish(throwing: error)
             context.close(promise: nil)

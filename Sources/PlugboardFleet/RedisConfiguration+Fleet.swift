@@ -7,19 +7,10 @@ extension RedisConfiguration {
     public init(_ configured: RuntimeConfig.Fleet,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(RedisError) {
         var password: String?
-        switch configured.password {
+        switch configured.password?.read(environment: environment) {
         case nil: break
-        case .value(let value): password = value
-        case .environment(let name):
-            guard let value = environment[name], !value.isEmpty else {
-                throw .configuration("fleet.redis.password names environment variable \(name), which is not set; set it, or give 'file' or 'value'")
-            }
-            password = value
-        case .file(let path):
-            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw .configuration("fleet.redis.password names file \(path), which cannot be read; check the path and its permissions")
-            }
-            password = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .success(let text): password = text
+        case .failure(let problem): throw .configuration("fleet.redis.password: \(problem); give Redis's AUTH password there")
         }
         do { try self.init(url: configured.redisURL, password: password) } catch {
             throw .configuration("fleet.redis.url: \(error)")

@@ -209,7 +209,7 @@ final class RedisReplyHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private var waiting = CircularBuffer<EventLoopPromise<RESPValue>>()
-    private var received: ByteBuffer?
+    private var reader = RESPReader()
     private var failure: (any Error)?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -225,16 +225,14 @@ final class RedisReplyHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if received == nil { received = bytes } else { received!.writeBuffer(&bytes) }
+        reader.append(&bytes)
         do {
-            while var buffer = received, let value = try RESPValue.read(from: &buffer) {
-                received = buffer.readableBytes == 0 ? nil : buffer
+            while let value = try reader.next() {
                 guard let reply = waiting.popFirst() else {
                     throw RESPProtocolError(description: "a reply came for no command")
                 }
                 reply.succeed(value)
             }
-            received?.discardReadBytes()
         } catch {
             fail(context: context, RedisError.unavailable("Redis sent what is not RESP2 (\(error)); reconnecting"))
         }

@@ -81,27 +81,14 @@ extension SessionKeyRing {
     }
 
     static func read(_ key: RuntimeConfig.SessionKey, environment: [String: String]) throws(SessionKeyError) -> [UInt8] {
-        let text: String, origin: String
-        switch key.source {
-        case .value(let value):
-            text = value
-            origin = "the value"
-        case .environment(let name):
-            guard let value = environment[name], !value.isEmpty else {
-                throw SessionKeyError(description: "\(key.path): the environment variable \(name) is not set; "
-                    + "set it to a key made with `openssl rand -base64 32` (the same on every replica)")
-            }
-            text = value
-            origin = "the environment variable \(name)"
-        case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw SessionKeyError(description: "\(key.path): cannot read the key file \(path); "
-                    + "check that it exists and that the host may read it (make a key with `openssl rand -base64 32`)")
-            }
-            text = String(decoding: data, as: UTF8.self)
-            origin = "the file \(path)"
+        let trimmed: String
+        switch key.source.read(environment: environment) {
+        case .success(let text): trimmed = text
+        case .failure(let problem):
+            throw SessionKeyError(description: "\(key.path): \(problem); "
+                + "give it a key made with `openssl rand -base64 32` (the same on every replica)")
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let origin = key.source.origin
         guard let decoded = Data(base64Encoded: trimmed) ?? decodeBase64URL(Substring(trimmed)) else {
             throw SessionKeyError(description: "\(key.path): \(origin) is not base64; "
                 + "a session key is \(keyBytes) random bytes in base64, made with `openssl rand -base64 32`")

@@ -77,7 +77,7 @@ struct SessionKeyRingTests {
     func unusableKeys() {
         let cases: [(RuntimeConfig.SessionKey.Source, String)] = [
             (.environment("PLUGBOARD_NO_SUCH_KEY"), "the environment variable PLUGBOARD_NO_SUCH_KEY is not set"),
-            (.file("/nonexistent/session.key"), "cannot read the key file /nonexistent/session.key"),
+            (.file("/nonexistent/session.key"), "cannot read the file /nonexistent/session.key"),
             (.value("not base64!"), "the value is not base64"),
             (.value(Data(repeating: 7, count: 16).base64EncodedString()), "the value holds 16 bytes, not 32"),
         ]

@@ -12,43 +12,71 @@ public final class RedisServer: @unchecked Sendable {  // the Process is only to
 
     public let port: Int
     public let password: String?
-    private let process = Process()
+    private let process: Process
     private let lock = NSLock()
     private let directory: URL
 
     public var url: String { "redis://127.0.0.1:\(port)" }
 
     /// `port`: a given one (to start Redis again where clients expect it); nil: a free one.
+    /// `port`: a given one (to start Redis again where clients expect it); nil: a free one, and another if some
+    /// other process of the test run takes it first.
     public init(password: String? = nil, port: Int? = nil) throws {
         guard let binary = ["/usr/bin/redis-server", "/usr/sbin/redis-server"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Failure(description: "redis-server is not installed; run scripts/bootstrap (it installs Debian's redis-server)")
         }
-        guard let port = port ?? Loopback.freePort() else { throw Failure(description: "no free loopback port for redis-server") }
-        self.port = port
         self.password = password
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("plugboard-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--daemonize", "no", "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path]
-            + (password.map { ["--requirepass", $0] } ?? [])
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
+        var attempts = 0
         while true {
-            if let fd = Loopback.connect(port: port) {
-                close(fd)
-                break
+            attempts += 1
+            guard let chosen = port ?? Loopback.freePort() else { throw Failure(description: "no free loopback port for redis-server") }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                 "--daemonize", "no", "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path]
+                + (password.map { ["--requirepass", $0] } ?? [])
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if Self.answers(port: chosen, process: process, password: password) {
+                self.port = chosen
+                self.process = process
+                return
             }
-            guard process.isRunning, Date() < deadline else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            guard port == nil, attempts < 3 else {
                 let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
-                stop()
-                throw Failure(description: "redis-server did not listen on 127.0.0.1:\(port):\n\(log)")
+                try? FileManager.default.removeItem(at: directory)
+                throw Failure(description: "redis-server did not answer on 127.0.0.1:\(chosen):\n\(log)")
+            }
+        }
+    }
+
+    /// Whether our redis-server (still running: not another process that took the port) answers PING.
+    private static func answers(port: Int, process: Process, password: String?) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline {
+            if let fd = Loopback.connect(port: port) {
+                defer { close(fd) }
+                let ping = (password.map { "AUTH \($0)\r\n" } ?? "") + "PING\r\n"
+                _ = ping.withCString { write(fd, $0, strlen($0)) }
+                var reply = [UInt8](repeating: 0, count: 64)
+                var text = ""
+                for _ in 0..<2 where !text.contains("+PONG") {
+                    let count = read(fd, &reply, reply.count)
+                    guard count > 0 else { break }
+                    text += String(decoding: reply[..<count], as: UTF8.self)
+                }
+                if text.contains("+PONG") { return process.isRunning }
+                if !text.isEmpty { return false }  // someone else's server
             }
             usleep(20_000)
         }
+        return false
     }
 
     deinit { stop() }
