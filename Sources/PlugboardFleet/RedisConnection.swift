@@ -148,7 +148,9 @@ public actor RedisConnection {
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.inNanoseconds)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RedisReplyHandler()) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisReplyHandler(address: configuration.address))
+                }
             }
         let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
         do {
@@ -208,9 +210,12 @@ final class RedisReplyHandler: ChannelDuplexHandler {
     typealias OutboundIn = Command
     typealias OutboundOut = ByteBuffer
 
+    private let address: String
     private var waiting = CircularBuffer<EventLoopPromise<RESPValue>>()
     private var reader = RESPReader()
     private var failure: (any Error)?
+
+    init(address: String) { self.address = address }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let command = unwrapOutboundIn(data)
@@ -234,7 +239,7 @@ final class RedisReplyHandler: ChannelDuplexHandler {
                 reply.succeed(value)
             }
         } catch {
-            fail(context: context, RedisError.unavailable("Redis sent what is not RESP2 (\(error)); reconnecting"))
+            fail(context: context, RedisError.unavailable("Redis at \(address) sent what is not RESP2 (\(error)); reconnecting"))
         }
     }
 
@@ -243,7 +248,7 @@ final class RedisReplyHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failAll(failure ?? RedisError.unavailable("Redis closed the connection"))
+        failAll(failure ?? RedisError.unavailable("Redis at \(address) closed the connection"))
         context.fireChannelInactive()
     }
 

@@ -106,7 +106,7 @@ extension ServerTests {
         let short = NSTemporaryDirectory() + "short-\(UUID().uuidString).key"
         try Data("c2hvcnQ=\n".utf8).write(to: URL(fileURLWithPath: short))
         let missing = NSTemporaryDirectory() + "missing-\(UUID().uuidString).key"
-        for (path, expected) in [(short, "holds 5 bytes, not 32"), (missing, "cannot read the key file")] {
+        for (path, expected) in [(short, "holds 5 bytes, not 32"), (missing, "cannot read the file")] {
             let config = NSTemporaryDirectory() + "badkey-\(UUID().uuidString).json"
             try Data(#"{"plugin_directories":["${bundled}"],"transports":{"http":{"session_keys":[{"file":"\#(path)"}]}}}"#.utf8)
                 .write(to: URL(fileURLWithPath: config))

@@ -41,7 +41,7 @@ public final class RedisServer: @unchecked Sendable {  // the Process is only to
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            if Self.answers(port: chosen, process: process, password: password) {
+            if Self.answers(port: chosen, process: process, password: password, directory: directory.path) {
                 self.port = chosen
                 self.process = process
                 return
@@ -56,22 +56,22 @@ public final class RedisServer: @unchecked Sendable {  // the Process is only to
         }
     }
 
-    /// Whether our redis-server (still running: not another process that took the port) answers PING.
-    private static func answers(port: Int, process: Process, password: String?) -> Bool {
+    /// Whether our redis-server answers: the one with our directory, not another test's that took the port first.
+    private static func answers(port: Int, process: Process, password: String?, directory: String) -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline {
             if let fd = Loopback.connect(port: port) {
                 defer { close(fd) }
-                let ping = (password.map { "AUTH \($0)\r\n" } ?? "") + "PING\r\n"
-                _ = ping.withCString { write(fd, $0, strlen($0)) }
-                var reply = [UInt8](repeating: 0, count: 64)
+                let ask = (password.map { "AUTH \($0)\r\n" } ?? "") + "CONFIG GET dir\r\n"
+                _ = ask.withCString { write(fd, $0, strlen($0)) }
+                var reply = [UInt8](repeating: 0, count: 4096)
                 var text = ""
-                for _ in 0..<2 where !text.contains("+PONG") {
+                for _ in 0..<4 where !text.contains(directory) {
                     let count = read(fd, &reply, reply.count)
                     guard count > 0 else { break }
                     text += String(decoding: reply[..<count], as: UTF8.self)
                 }
-                if text.contains("+PONG") { return process.isRunning }
+                if text.contains(directory) { return process.isRunning }
                 if !text.isEmpty { return false }  // someone else's server
             }
             usleep(20_000)
