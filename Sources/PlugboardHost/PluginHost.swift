@@ -183,6 +183,10 @@ public final class PluginHost: Sendable {
                     notApplied.append("transport settings (listen address, limits, page size) apply at the next restart")
                     config.transports = state.config.transports
                 }
+                if config.fleet != state.config.fleet {
+                    notApplied.append("the fleet settings (Redis for quotas and cancels) apply at the next restart")
+                    config.fleet = state.config.fleet
+                }
                 let previous = state.directories
                 state.config = config
                 state.directories = config.pluginDirectories.map { directory in

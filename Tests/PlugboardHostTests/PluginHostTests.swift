@@ -82,6 +82,15 @@ private func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) 
         #expect(events.withLock { $0 }.contains { $0.hasPrefix("$.mounts[0].disable[0]: ") && $0.contains("did you mean 'calculate'?") })
     }
 
+    @Test func fleetSettingsChangedOnReloadAreReportedAsNeedingARestart() throws {
+        var config = try shippedConfig()
+        let host = PluginHost(config: config, factory: HostFixtures.factory())
+        config.fleet = RuntimeConfig.Fleet(redisURL: "redis://127.0.0.1:6390")
+        let notApplied = host.reload(config)
+        #expect(notApplied.contains { $0.contains("fleet settings") && $0.contains("next restart") }, "\(notApplied)")
+        #expect(host.reload(try shippedConfig()).isEmpty, "back to the running settings: nothing left unapplied")
+    }
+
     @Test func providersDroppedInAreServedReplacedAndRemovedWithoutARestart() async throws {
         let builds = HostFixtures.temporaryDirectory("builds")
         let (one, two) = (try await HostFixtures.dropin(version: "1.0", into: builds), try await HostFixtures.dropin(version: "2.0", into: builds))
