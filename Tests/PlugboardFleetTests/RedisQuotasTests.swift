@@ -12,13 +12,13 @@ import Testing
     @Test func aRateHoldsForAllReplicasTogether() async throws {
         let redis = try RedisServer()
         let stores = try Self.stores(3, redis: redis)
-        let rate = 40.0, flood = Duration.seconds(2)
+        let rate = 10.0, flood = Duration.seconds(2)
         let clock = ContinuousClock()
         let started = clock.now
         let team = "flood-\(UInt32.random(in: 0...UInt32.max))"
         let (admitted, offered, failures) = await withTaskGroup(of: (Int, Int, [String]).self) { group in
             for store in stores {
-                for _ in 0..<4 {  // four callers per replica, each as fast as the store answers
+                for _ in 0..<8 {  // eight callers per replica, each as fast as the store answers
                     group.addTask {
                         var admitted = 0, offered = 0, failures: [String] = []
                         let mine = clock.now  // a busy machine may start this caller late: each floods for `flood`
@@ -47,7 +47,7 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) calls failed, the first: \(failures.first ?? "")")
         #expect(Double(admitted) <= allowed + 1, "admitted \(admitted), the quota allows \(allowed)")
         #expect(admitted >= min(offered, Int(rate)), "the burst of \(Int(rate)) is granted")
-        #expect(offered > 3 * Int(rate), "the flood must offer more than the quota")
+        #expect(Double(offered) > 1.5 * allowed, "the flood must offer well past what the quota allows (offered \(offered))")
     }
 
     @Test func aCallThatMayWaitGetsTheNextTokenReserved() async throws {
