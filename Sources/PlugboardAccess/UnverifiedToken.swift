@@ -16,8 +16,18 @@ struct UnverifiedToken {
     let issuer: String?
 
     /// Whether `token` has the shape of a compact JWS (three dot-separated parts); anything else is a static token.
+    /// Asked of every request that carries a token: a plain loop over its contiguous bytes (the generic
+    /// `count(where:)` over a Substring's UTF-8 view showed in profiles of the JWT path).
     static func looksLikeJWT(_ token: Substring) -> Bool {
-        token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2
+        var token = token
+        return token.withUTF8 { bytes in
+            var dots = 0
+            for byte in bytes where byte == UInt8(ascii: ".") {
+                dots += 1
+                if dots > 2 { return false }
+            }
+            return dots == 2
+        }
     }
 
     static func parse(_ token: Substring) -> Result<UnverifiedToken, TokenRefusal> {
