@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "PlugboardFleet",
             dependencies: [
-                "PlugboardConfig", "PlugboardMCP", "PlugboardJSON",
+                "PlugboardConfig", "PlugboardCore", "PlugboardMCP", "PlugboardJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

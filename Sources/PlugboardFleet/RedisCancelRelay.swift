@@ -58,7 +58,7 @@ public final class RedisCancelRelay: FleetCancelRelay {
     static func subscribe(_ configuration: RedisConfiguration, receive: (String) -> Void) async throws {
         let (stream, continuation) = AsyncThrowingStream<RESPValue, any Error>.makeStream()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.inNanoseconds)))
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RedisPushHandler(continuation))

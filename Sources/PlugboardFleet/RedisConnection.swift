@@ -145,7 +145,7 @@ public actor RedisConnection {
     /// Connects, then authenticates and selects the database before any command of the caller's.
     private static func open(_ configuration: RedisConfiguration) async throws -> any Channel {
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.inNanoseconds)))
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -177,7 +177,7 @@ public actor RedisConnection {
         var bytes = channel.allocator.buffer(capacity: 64)
         RESPValue.command(arguments, into: &bytes)
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.inNanoseconds))) {
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             channel.pipeline.fireErrorCaught(RedisError.unavailable("Redis at \(address) sent no reply within \(timeout)"))
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
@@ -189,13 +189,6 @@ public actor RedisConnection {
         } catch {
             throw .unavailable("the connection to Redis at \(address) failed: \(error)")
         }
-    }
-}
-
-extension Duration {
-    var inNanoseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
     }
 }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PlugboardCore
 import PlugboardMCP
 
 /// Teams' quotas for the whole fleet, in Redis. One script decides each call atomically, in one round trip:
@@ -63,8 +64,8 @@ public final class RedisQuotas: FleetQuotaStore {
         }
         let arguments = [
             "2", keys.inFlight, keys.rate,
-            String(maxConcurrentCalls ?? 0), lease?.id ?? "", String(Int(leaseDuration.inNanoseconds / 1e6)),
-            String(Int(interval.rounded())), String(Int(tolerance.rounded())), String(Int(mayWait.inNanoseconds / 1e3)),
+            String(maxConcurrentCalls ?? 0), lease?.id ?? "", String(Int(leaseDuration.inMilliseconds)),
+            String(Int(interval.rounded())), String(Int(tolerance.rounded())), String(Int(mayWait.inMilliseconds * 1e3)),
         ]
         let reply = try await evaluate(arguments)
         guard case .array(let fields?) = reply, fields.count == 2, let status = fields[0].integer, let micros = fields[1].integer else {
