@@ -15,10 +15,11 @@ public final class RedisCancelRelay: FleetCancelRelay {
     /// Told when the subscription breaks or cannot be opened (log it; the relay keeps trying).
     let trouble: @Sendable (String) -> Void
 
-    public init(_ configuration: RedisConfiguration, publisher: RedisConnection? = nil,
-                trouble: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.configuration = configuration
-        self.publisher = publisher ?? RedisConnection(configuration)
+    /// `publisher`: the replica's command connection to Redis (shared with the quotas); the subscription opens a
+    /// connection of its own with the same configuration.
+    public init(publisher: RedisConnection, trouble: @escaping @Sendable (String) -> Void = { _ in }) {
+        configuration = publisher.configuration
+        self.publisher = publisher
         self.trouble = trouble
     }
 

@@ -44,8 +44,9 @@ public final class RedisQuotas: FleetQuotaStore {
         """
     static let scriptSHA = Insecure.SHA1.hash(data: Data(script.utf8)).map { String(format: "%02x", $0) }.joined()
 
-    public init(_ configuration: RedisConfiguration, leaseDuration: Duration = .seconds(60)) {
-        connection = RedisConnection(configuration)
+    /// `connection`: the replica's command connection to Redis, shared with the cancel relay's publishing.
+    public init(_ connection: RedisConnection, leaseDuration: Duration = .seconds(60)) {
+        self.connection = connection
         self.leaseDuration = leaseDuration
     }
 

@@ -18,7 +18,7 @@ import Testing
     @Test func aCancelPublishedByOneReplicaReachesEveryReplica() async throws {
         let redis = try RedisServer()
         let configuration = try RedisConfiguration.forTests(redis)
-        let here = RedisCancelRelay(configuration), there = RedisCancelRelay(configuration)
+        let here = RedisCancelRelay(publisher: RedisConnection(configuration)), there = RedisCancelRelay(publisher: RedisConnection(configuration))
         let hereGot = Received(), thereGot = Received()
         here.start(deliver: hereGot.add)
         there.start(deliver: thereGot.add)
@@ -42,7 +42,7 @@ import Testing
         let redis = try RedisServer()
         let configuration = try RedisConfiguration.forTests(redis)
         let problems = Mutex<[String]>([])
-        let relay = RedisCancelRelay(configuration) { problem in problems.withLock { $0.append(problem) } }
+        let relay = RedisCancelRelay(publisher: RedisConnection(configuration)) { problem in problems.withLock { $0.append(problem) } }
         let got = Received()
         relay.start(deliver: got.add)
         let probe = RedisConnection(configuration)

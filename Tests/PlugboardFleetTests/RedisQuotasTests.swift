@@ -6,7 +6,7 @@ import Testing
 /// Fleet quotas in a real Redis, with several stores (one per replica, each its own connection) sharing it.
 @Suite struct RedisQuotasTests {
     static func stores(_ count: Int, redis: RedisServer, lease: Duration = .seconds(60)) throws -> [RedisQuotas] {
-        try (0..<count).map { _ in RedisQuotas(try RedisConfiguration.forTests(redis), leaseDuration: lease) }
+        try (0..<count).map { _ in RedisQuotas(RedisConnection(try RedisConfiguration.forTests(redis)), leaseDuration: lease) }
     }
 
     @Test func aRateHoldsForAllReplicasTogether() async throws {

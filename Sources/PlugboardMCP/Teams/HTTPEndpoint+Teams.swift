@@ -35,9 +35,9 @@ extension HTTPEndpoint {
         case .paced(let gate, let paced):
             wait = paced
             admission = .admitted(gate)
-        case .leased(let gate, let lease, let store, let leased) where leased > .zero:
+        case .leased(let gate, let lease, let leased) where leased > .zero:
             wait = leased
-            admission = .leased(gate, lease, store: store, wait: .zero)
+            admission = .leased(gate, lease, wait: .zero)
         default: return admission
         }
         let started = ContinuousClock.now

@@ -24,7 +24,7 @@ extension MCPServer {
         case askFleet(QuotaGate)
         /// Admitted by the fleet's store, to run after `wait` (zero: now), holding `lease` (a place in flight)
         /// when a concurrency quota applies. Pass it to `complete` like `admitted`.
-        case leased(QuotaGate, FleetLease?, store: any FleetQuotaStore, wait: Duration)
+        case leased(QuotaGate, FleetLease?, wait: Duration)
     }
 
     static let callMethods: Set<String> = ["tools/call", "prompts/get", "resources/read"]
@@ -67,8 +67,8 @@ extension MCPServer {
         do {
             switch try await fleet.store.admit(team: gate.team, maxConcurrentCalls: limits.maxConcurrentCalls,
                                                callsPerSecond: limits.callsPerSecond, mayWait: limits.maxRateWait) {
-            case .now(let lease): return .leased(gate, lease, store: fleet.store, wait: .zero)
-            case .after(let wait, let lease): return .leased(gate, lease, store: fleet.store, wait: wait)
+            case .now(let lease): return .leased(gate, lease, wait: .zero)
+            case .after(let wait, let lease): return .leased(gate, lease, wait: wait)
             case .concurrencyFull:
                 return refuse(message, session: session, gate: gate, QuotaGate.Refusal(
                     quota: "max_concurrent_calls", limit: String(limits.maxConcurrentCalls ?? 0), retryAfter: nil))
@@ -117,9 +117,9 @@ extension MCPServer {
         case .admitted(let admitted), .paced(let admitted, _):
             gate = admitted
             gate.release()
-        case .leased(let admitted, let lease, let store, _):
+        case .leased(let admitted, let lease, _):
             gate = admitted
-            if let lease { store.release(team: gate.team, lease: lease) }
+            if let lease { configuration.fleetQuotas?.store.release(team: gate.team, lease: lease) }
         case .free, .refused, .askFleet: return reply
         }
         guard let reply, let maximum = gate.limits.maxResponseBytes, reply.count > maximum else { return reply }

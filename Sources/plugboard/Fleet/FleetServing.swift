@@ -15,7 +15,8 @@ struct FleetServing {
         guard let configured else { return nil }
         let redis: RedisConfiguration
         do { redis = try RedisConfiguration(configured) } catch { throw CommandFailure("\(error)") }
-        let store = RedisQuotas(redis, leaseDuration: .seconds(configured.leaseSeconds))
+        let connection = RedisConnection(redis)  // one command connection per replica, for quotas and cancels
+        let store = RedisQuotas(connection, leaseDuration: .seconds(configured.leaseSeconds))
         let failOpen = configured.quotasWhenUnavailable == .failOpen
         let action = configured.quotasWhenUnavailable.rawValue
         let policy = failOpen ? "each host's own quotas decide until it is back" : "calls under a fleet quota are refused until it is back"
@@ -28,7 +29,7 @@ struct FleetServing {
             logger.warning("quota store \(store.address) cannot decide team '\(team)': \(error); \(policy)\(more)")
         }
         let cancelTrouble = LogThrottle(per: .seconds(10))
-        cancelRelay = RedisCancelRelay(redis) { problem in
+        cancelRelay = RedisCancelRelay(publisher: connection) { problem in
             guard let suppressed = cancelTrouble.admit() else { return }
             logger.warning("fleet cancels: \(problem)\(suppressed > 0 ? " (and \(suppressed) more in the last seconds)" : "")")
         }
