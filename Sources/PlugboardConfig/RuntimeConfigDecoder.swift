@@ -68,6 +68,15 @@ public struct RuntimeConfigDecoder: Sendable {
         return config
     }
 
+    /// `scheme://host[:port]`, as a browser sends it in `Origin`: http or https, and nothing after the authority
+    /// but a trailing slash.
+    static func isOrigin(_ text: String) -> Bool {
+        guard let scheme = text.range(of: "://"), ["http", "https"].contains(text[..<scheme.lowerBound]) else { return false }
+        var authority = text[scheme.upperBound...]
+        if authority.hasSuffix("/") { authority = authority.dropLast() }
+        return !authority.isEmpty && !authority.contains("/")
+    }
+
     private func pluginDirectory(_ value: JSONValue, at path: String, log: IssueLog) -> RuntimeConfig.PluginDirectory? {
         if let string = value.stringValue { return RuntimeConfig.PluginDirectory(path: resolve(string)) }
         guard let reader = ObjectReader.make(value, at: path, log: log) else { return nil }
@@ -175,8 +184,7 @@ public struct RuntimeConfigDecoder: Sendable {
             if let port = http.integer("port", in: 0...65535) { transports.http.port = port }
             if let origins = http.array("allowed_origins") {
                 transports.http.allowedOrigins = origins.compactMap { element in
-                    guard let origin = element.value.stringValue, origin.hasPrefix("http://") || origin.hasPrefix("https://"),
-                          !origin.dropFirst(8).contains("/") || origin.hasSuffix("/") else {
+                    guard let origin = element.value.stringValue, Self.isOrigin(origin) else {
                         log.report(element.path, "expected an origin such as 'https://app.example.com' (scheme, host and port only), found \(element.value.jsonText)")
                         return nil
                     }

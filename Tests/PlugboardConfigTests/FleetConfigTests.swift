@@ -33,3 +33,16 @@ import Testing
         #expect(issues(#"{"fleet": {"redis": {"url": "redis://c", "timeuot_ms": 5}}}"#).contains { $0.contains("timeuot_ms") })
     }
 }
+
+@Suite struct AllowedHostsConfigTests {
+    @Test func hostsAndOriginsAreCheckedForTheirShape() throws {
+        let http = try decoder.decode(Array(#"{"transports": {"http": {"allowed_hosts": ["mcp.example.com", "*.example.com"], "allowed_origins": ["https://app.example.com", "http://localhost:3000/"]}}}"#.utf8),
+                                      source: "runtime.json").transports.http
+        #expect(http.allowedHosts == ["mcp.example.com", "*.example.com"])
+        #expect(http.allowedOrigins == ["https://app.example.com", "http://localhost:3000/"])
+        #expect(issues(#"{"transports": {"http": {"allowed_hosts": ["https://mcp.example.com"]}}}"#).contains { $0.contains("$.transports.http.allowed_hosts[0]") && $0.contains("no scheme, no port") })
+        for bad in ["app.example.com", "ftp://app.example.com", "https://app.example.com/path", "https://"] {
+            #expect(issues(#"{"transports": {"http": {"allowed_origins": ["\#(bad)"]}}}"#).contains { $0.contains("$.transports.http.allowed_origins[0]") }, "\(bad)")
+        }
+    }
+}

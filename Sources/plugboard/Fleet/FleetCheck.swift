@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import PlugboardJSON
+import PlugboardMCP
 
 /// `plugboard fleet check URL…`: asks every replica's `/readyz` which providers it serves and with which build
 /// (the SHA-256 of the file), and reports each provider that is not the same build on every replica. Behind a
@@ -70,7 +71,7 @@ struct Fleet: AsyncParsableCommand {
                 }
                 let served = list.compactMap { entry -> Served? in
                     guard let provider = entry["provider"]?.stringValue, let sha256 = entry["sha256"]?.stringValue else { return nil }
-                    return Served(provider: provider, team: entry["team"]?.stringValue, version: entry["version"]?.stringValue ?? "?", sha256: sha256)
+                    return Served(provider: provider, version: entry["version"]?.stringValue ?? "?", sha256: sha256, team: entry["team"]?.stringValue)
                 }
                 return .success(served)
             } catch {
@@ -88,13 +89,9 @@ struct FetchFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-/// One provider one replica serves.
-struct Served: Sendable, Hashable {
-    var provider: String
-    var team: String?
-    var version: String
-    var sha256: String
+typealias Served = HealthProbes.ServedProvider
 
+extension HealthProbes.ServedProvider {
     /// What must be the same on every replica: a provider, for its team.
     var key: String { team.map { "\(provider) (team \($0))" } ?? provider }
 }
