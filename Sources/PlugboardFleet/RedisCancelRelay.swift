@@ -58,14 +58,7 @@ public final class RedisCancelRelay: FleetCancelRelay {
     /// until the connection ends.
     static func subscribe(_ configuration: RedisConfiguration, receive: (String) -> Void) async throws {
         let (stream, continuation) = AsyncThrowingStream<RESPValue, any Error>.makeStream()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RedisPushHandler(continuation))
-                }
-            }
-            .connect(host: configuration.host, port: configuration.port).get()
+        let channel = try await RedisConnection.connect(configuration) { RedisPushHandler(continuation) }
         defer { channel.close(promise: nil) }
         var commands: [[String]] = []
         if let password = configuration.password {

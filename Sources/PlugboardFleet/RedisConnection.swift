@@ -144,15 +144,7 @@ public actor RedisConnection {
 
     /// Connects, then authenticates and selects the database before any command of the caller's.
     private static func open(_ configuration: RedisConfiguration) async throws -> any Channel {
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RedisReplyHandler(address: configuration.address))
-                }
-            }
-        let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        let channel = try await connect(configuration) { RedisReplyHandler(address: configuration.address) }
         do {
             if let password = configuration.password {
                 let auth = configuration.username.map { ["AUTH", $0, password] } ?? ["AUTH", password]
@@ -170,6 +162,19 @@ public actor RedisConnection {
             throw error
         }
         return channel
+    }
+
+    /// A TCP connection to the configured Redis with `handler` on its pipeline (the reply matcher, or a
+    /// subscription's reader).
+    static func connect(_ configuration: RedisConfiguration,
+                        handler: @escaping @Sendable () -> any ChannelHandler) async throws -> any Channel {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
+            }
+            .connect(host: configuration.host, port: configuration.port).get()
     }
 
     private static func send(_ arguments: [String], on channel: any Channel, timeout: Duration,
