@@ -182,11 +182,20 @@ public actor RedisConnection {
         var bytes = channel.allocator.buffer(capacity: 64)
         RESPValue.command(arguments, into: &bytes)
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
+        // The reply is failed directly (a second completion is ignored), not only through the handler: a channel
+        // that closed between the caller's check and this write no longer has the handler to fail it.
         let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            channel.pipeline.fireErrorCaught(RedisError.unavailable("Redis at \(address) sent no reply within \(timeout)"))
+            let error = RedisError.unavailable("Redis at \(address) sent no reply within \(timeout)")
+            promise.fail(error)
+            channel.pipeline.fireErrorCaught(error)
+            channel.close(promise: nil)
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
-        channel.writeAndFlush(RedisReplyHandler.Command(bytes: bytes, reply: promise), promise: nil)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            promise.fail(RedisError.unavailable("the connection to Redis at \(address) is closed (\(error)); reconnecting"))
+        }
+        channel.writeAndFlush(RedisReplyHandler.Command(bytes: bytes, reply: promise), promise: written)
         do {
             return try await promise.futureResult.get()
         } catch let error as RedisError {
