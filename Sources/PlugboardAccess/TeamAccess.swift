@@ -57,12 +57,9 @@ public final class TeamAccess: BearerAuthenticator {
 
     public func authenticate(authorization: String?, resource: String) async -> Authentication {
         guard let authorization else { return .refused(tokenGiven: false) }
-        // RFC 6750: the scheme is case-insensitive; exactly one space before the token.
-        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        guard let token = Self.bearerToken(authorization) else {
             return .refused(tokenGiven: true, reason: "the Authorization header is not 'Bearer <token>'")
         }
-        let token = parts[1]
         let digest = TokenDigest.of(token)  // once per request: the caches' key, the static tokens' hash, the audit's prefix
         if !issuers.isEmpty, UnverifiedToken.looksLikeJWT(token) {
             let outcome = await authenticateJWT(token, key: digest, resource: resource)
@@ -72,6 +69,22 @@ public final class TeamAccess: BearerAuthenticator {
         if let principal = staticTokens.principal(digest: digest) { return .principal(principal) }
         onRefusal?(AccessRefusal(status: 401, reason: "unknown or revoked token", resource: resource, tokenHash: Self.hex(digest.prefix(6))))
         return .refused(tokenGiven: true)
+    }
+
+    /// The token of `Bearer <token>`. RFC 6750: the scheme is case-insensitive; exactly one space before the
+    /// token. Read in place: this runs on every request.
+    static func bearerToken(_ authorization: String) -> Substring? {
+        let scheme = "bearer ".utf8
+        let utf8 = authorization.utf8
+        guard utf8.count > scheme.count else { return nil }
+        var index = utf8.startIndex
+        for expected in scheme {
+            let byte = utf8[index]
+            // ASCII letters compare case-insensitively by their 0x20 bit; the space must match exactly.
+            guard byte == expected || (expected != 0x20 && byte | 0x20 == expected) else { return nil }
+            index = utf8.index(after: index)
+        }
+        return authorization[index...]
     }
 
     private func authenticateJWT(_ token: Substring, key: [UInt8], resource: String) async -> Authentication {

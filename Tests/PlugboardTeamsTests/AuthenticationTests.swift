@@ -28,6 +28,24 @@ struct AuthenticationTests {
             let basic = try #require(await http.post(list, token: nil, headers: ["Authorization": "Basic YWxwaGE6eA=="]))
             #expect(basic.status == 401)
             #expect(basic.headers["www-authenticate"]?.contains("not 'Bearer <token>'") == true)
+            let noToken = try #require(await http.post(list, token: nil, headers: ["Authorization": "Bearer "]))
+            #expect(noToken.status == 401)
+            #expect(noToken.headers["www-authenticate"]?.contains("not 'Bearer <token>'") == true)
+
+            // RFC 6750: the scheme's case does not matter.
+            var shouted = LoopbackHTTP.request("tools/list", "{}", id: 1, token: nil)
+            shouted.headers["Authorization"] = "BEARER " + teams.alpha.secret
+            let upper = try #require(await http.send("POST", "/mcp", headers: shouted.headers, body: shouted.body))
+            #expect(upper.status == 200)
+            #expect(upper.json?["result"]?["tools"]?.arrayValue?.isEmpty == false)
+
+            // Two Authorization headers: which one counts would be a guess, so the request is refused as malformed.
+            var twice = LoopbackHTTP.request("tools/list", "{}", id: 1, token: teams.alpha.secret)
+            twice.headers["authorization"] = "Bearer " + teams.beta.secret  // a second field: names differ only in case
+            let two = try #require(await http.send("POST", "/mcp", headers: twice.headers, body: twice.body))
+            #expect(two.status == 400)
+            #expect(two.headers["www-authenticate"]?.contains("more than one Authorization header") == true)
+            #expect(two.json?["result"] == nil)
 
             // A token with one character changed is another token.
             var altered = Array(teams.alpha.secret)

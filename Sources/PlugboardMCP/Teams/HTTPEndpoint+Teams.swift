@@ -56,28 +56,39 @@ extension HTTPEndpoint {
         let base = ProtectedResource.baseURL(configured: authenticator.publicBaseURL, request: request)
         let resource = base + path
         let offersMetadata = authenticator.offersResourceMetadata
-        let challenge = ProtectedResource.Challenge(metadataURL: offersMetadata ? ProtectedResource.metadataURL(base: base, path: path) : nil)
+        // Built only for a refusal: the common request is an accepted token.
+        func challenge() -> ProtectedResource.Challenge {
+            ProtectedResource.Challenge(metadataURL: offersMetadata ? ProtectedResource.metadataURL(base: base, path: path) : nil)
+        }
         // The MCP authorization spec: access tokens never travel in the query string (they end up in logs).
         if ProtectedResource.hasQueryToken(request.uri.query) {
-            return .failure(Refused(response: challenge.response(.badRequest, error: "invalid_request",
+            return .failure(Refused(response: challenge().response(.badRequest, error: "invalid_request",
                 description: "access tokens are not accepted in the query string; send 'Authorization: Bearer <token>'")))
         }
-        switch await authenticator.authenticate(authorization: request.headers[.authorization], resource: resource) {
+        let authorization: String?
+        switch request.headers.onlyValue(of: .authorization) {
+        case .none: authorization = nil
+        case .one(let value): authorization = value
+        case .several:
+            return .failure(Refused(response: challenge().response(.badRequest, error: "invalid_request",
+                description: "the request carries more than one Authorization header; send exactly one 'Authorization: Bearer <token>'")))
+        }
+        switch await authenticator.authenticate(authorization: authorization, resource: resource) {
         case .open: return .success(nil)
         case .principal(let principal): return .success(principal)
         case .refused(let tokenGiven, let reason):
             guard tokenGiven else {
-                return .failure(Refused(response: challenge.response(.unauthorized, error: nil, description:
+                return .failure(Refused(response: challenge().response(.unauthorized, error: nil, description:
                     offersMetadata
                         ? "this server needs an access token: get one from the authorization server its resource metadata names, and send 'Authorization: Bearer <token>'"
                         : "this server needs a bearer token: send 'Authorization: Bearer <token>' (the operator mints one per team)")))
             }
-            return .failure(Refused(response: challenge.response(.unauthorized, error: "invalid_token", description:
+            return .failure(Refused(response: challenge().response(.unauthorized, error: "invalid_token", description:
                 reason ?? "the bearer token is not valid here (unknown or revoked); ask the operator for a token of your team")))
         case .forbidden(let reason):
-            return .failure(Refused(response: challenge.response(.forbidden, error: "insufficient_scope", description: reason)))
+            return .failure(Refused(response: challenge().response(.forbidden, error: "insufficient_scope", description: reason)))
         case .insufficientScope(let scope, let reason):
-            return .failure(Refused(response: challenge.response(.forbidden, error: "insufficient_scope", description: reason, scope: scope)))
+            return .failure(Refused(response: challenge().response(.forbidden, error: "insufficient_scope", description: reason, scope: scope)))
         }
     }
 

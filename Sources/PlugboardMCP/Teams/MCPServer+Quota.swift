@@ -42,9 +42,13 @@ extension MCPServer {
             return .refused(reply: WireMessages.error(id: message.id, Self.requestTooLarge(team: gate.team, bytes: requestBytes, limit: maximum)),
                             retryAfter: nil)
         }
+        guard message.id != nil, Self.callMethods.contains(message.method) else { return .free }
+        // A team without call quotas has nothing to count: its calls cost no lock and no second look at `_meta`.
+        let limitsCalls = limits.callsPerSecond != nil || limits.maxConcurrentCalls != nil
+        guard limitsCalls || limits.maxResponseBytes != nil else { return .free }
         // A call that may become a task takes its slot itself and keeps it until the call ends (MCPServer+Tasks.swift).
-        guard message.id != nil, Self.callMethods.contains(message.method), !TaskProtocol.mayRunAsTask(message) else { return .free }
-        if acrossFleet, configuration.fleetQuotas != nil, limits.callsPerSecond != nil || limits.maxConcurrentCalls != nil {
+        guard !TaskProtocol.mayRunAsTask(message) else { return .free }
+        if acrossFleet, configuration.fleetQuotas != nil, limitsCalls {
             return .askFleet(gate)
         }
         return admitLocally(message, session: session, gate: gate)

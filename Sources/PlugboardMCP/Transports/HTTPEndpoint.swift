@@ -47,7 +47,7 @@ struct HTTPEndpoint: Sendable {
 
         if let version = meta?[ProtocolVersions.protocolVersionKey] {
             return await stateless(message, meta: meta!, version: version, request: request, principal: principal, size: bytes.count,
-                                   client: client.client(principal: principal))
+                                   client: client)
         }
         return await handshake(message, request: request, principal: principal, size: bytes.count,
                                client: client.client(principal: principal))
@@ -55,7 +55,7 @@ struct HTTPEndpoint: Sendable {
 
     /// 2026-07-28: no session; the headers must repeat what the body says.
     private func stateless(_ message: IncomingMessage, meta: JSONObject, version: JSONValue, request: Request,
-                           principal: Principal?, size: Int, client: String) async -> Response {
+                           principal: Principal?, size: Int, client: ClientRequestContext) async -> Response {
         if let mismatch = RoutingHeaders.mismatch(request.headers, message: message, protocolVersion: version.stringValue) {
             return Self.error(.badRequest, message.id, mismatch)
         }
@@ -63,7 +63,7 @@ struct HTTPEndpoint: Sendable {
         do { context = try RequestContext.read(meta) } catch { return Self.error(.badRequest, message.id, error) }
         guard message.kind == .request(id: message.id ?? []) else { return Response(status: .accepted) }
         if message.method == "subscriptions/listen" {  // HTTPEndpoint+Listen.swift
-            return listen(message, meta: meta, principal: principal, request: request, client: client)
+            return listen(message, meta: meta, principal: principal, request: request, client: client.client(principal: principal))
         }
         let session = MCPSession(surface: surface, principal: principal)
         return await answer(message, session: session, streaming: context.progressToken != nil || context.logLevel != nil,
