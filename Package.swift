@@ -32,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         // Identity: JWT access tokens from the platform's identity provider, and its JWKS fetched over HTTP.
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),  // hashing each presented token
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),  // hashing tokens; signing plugins
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // --- end MCP server ---
         // --- interop tests: the official Swift SDK client, test-only ---
@@ -55,7 +55,15 @@ let package = Package(
         // Assembles a running host from configuration: plugin directories (watched), mounts, reloads.
         // POSIX calls Swift's Glibc module leaves out (pipe2).
         .systemLibrary(name: "CPosix", path: "Sources/CPosix"),
-        .target(name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig", "PlugboardLoader", "CPosix"], swiftSettings: strict),
+        // Signed plugins: Ed25519 key pairs, detached signatures of provider files, and their verification.
+        .target(
+            name: "PlugboardSigning",
+            dependencies: ["PlugboardJSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .testTarget(name: "PlugboardSigningTests", dependencies: ["PlugboardSigning"], swiftSettings: strict),
+        .target(
+            name: "PlugboardHost", dependencies: ["PlugboardCore", "PlugboardConfig", "PlugboardLoader", "PlugboardSigning", "CPosix"],
+            swiftSettings: strict),
         .testTarget(name: "PlugboardHostTests", dependencies: ["PlugboardHost", "PlugboardConfig", "PlugboardLoader", "PlugboardTestSupport"], swiftSettings: strict),
         // Shared by the test targets: build products, running commands, a stdio session with the real server.
         .target(name: "PlugboardTestSupport", dependencies: ["PlugboardJSON"], path: "Tests/PlugboardTestSupport", swiftSettings: strict),
@@ -124,7 +132,7 @@ let package = Package(
             dependencies: [
                 "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost", "PlugboardOperations",
                 "PlugboardAccess", "PlugboardSandbox",  // teams: team providers run in sandboxed workers
-                "PlugboardFleet",
+                "PlugboardFleet", "PlugboardSigning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // `fleet check` asks each replica
                 .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

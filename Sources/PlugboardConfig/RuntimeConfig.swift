@@ -41,11 +41,14 @@ public struct RuntimeConfig: Sendable, Equatable {
         public var watch: Bool
         /// Mount every provider found here that no mount names, under its plugin id as namespace.
         public var autoMount: Bool
+        /// The keys whose signatures files here may carry, and whether one is required.
+        public var signatures: SignaturePolicy
 
-        public init(path: String, watch: Bool = false, autoMount: Bool = false) {
+        public init(path: String, watch: Bool = false, autoMount: Bool = false, signatures: SignaturePolicy = SignaturePolicy()) {
             self.path = path
             self.watch = watch
             self.autoMount = autoMount
+            self.signatures = signatures
         }
     }
 

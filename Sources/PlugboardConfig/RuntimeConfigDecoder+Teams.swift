@@ -70,6 +70,7 @@ extension RuntimeConfigDecoder {
         team.tokens = reader.array("tokens")?.compactMap { token($0.value, at: $0.path, log: log) } ?? []
         if let sandbox = reader.object("sandbox") { team.sandbox = self.sandbox(sandbox, log: log) }
         if let quotas = reader.object("quotas") { team.quotas = self.quotas(quotas, log: log) }
+        team.signatures = signaturePolicy(reader, log: log)
         return team
     }
 

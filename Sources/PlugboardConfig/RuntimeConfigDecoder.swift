@@ -83,7 +83,8 @@ public struct RuntimeConfigDecoder: Sendable {
         defer { reader.finish() }
         guard let directory = reader.string("path", required: true) else { return nil }
         return RuntimeConfig.PluginDirectory(
-            path: resolve(directory), watch: reader.bool("watch") ?? false, autoMount: reader.bool("auto_mount") ?? false)
+            path: resolve(directory), watch: reader.bool("watch") ?? false, autoMount: reader.bool("auto_mount") ?? false,
+            signatures: signaturePolicy(reader, log: log))
     }
 
     func mount(_ value: JSONValue, at path: String, log: IssueLog) -> RuntimeConfig.Mount? {

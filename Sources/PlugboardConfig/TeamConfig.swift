@@ -9,9 +9,12 @@ extension RuntimeConfig {
         public var tokens: [Token]
         public var sandbox: SandboxSpec
         public var quotas: Quotas
+        /// The keys that may sign the team's providers, and whether its mounts load only files they signed.
+        public var signatures: SignaturePolicy
 
         public init(name: String, mounts: [Mount] = [], tokens: [Token] = [], sandbox: SandboxSpec = SandboxSpec(),
-                    quotas: Quotas = Quotas()) {
+                    quotas: Quotas = Quotas(), signatures: SignaturePolicy = SignaturePolicy()) {
+            self.signatures = signatures
             self.name = name
             self.mounts = mounts
             self.tokens = tokens

@@ -194,6 +194,13 @@ private final class WatchLoop {
             pending.needsRescan = true
             return
         }
+        // A signature written, replaced or removed: its provider file is checked again.
+        if let signed = PluginFileName.signedFile(name) {
+            guard mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM) != 0 else { return }
+            pending.settled.insert(signed)
+            pending.removed.remove(signed)
+            return
+        }
         guard PluginFileName.isCandidate(name) else { return }
         if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 {
             pending.settled.insert(name)

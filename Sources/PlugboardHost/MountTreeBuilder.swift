@@ -14,6 +14,8 @@ struct MountTreeBuilder {
     private(set) var teamRoots: [String: MountNode] = [:]
     /// The placement of the mount being built (a team's, or the operator's).
     private var placement = InstancePlacement.operatorOwned
+    /// The signature policy of the team whose mounts are being built; nil for the operator's.
+    private var teamSignatures: (team: String, policy: RuntimeConfig.SignaturePolicy)?
     private(set) var namedFiles: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
     private(set) var warnings: [String] = []
     /// Mounts that name a provider and have none loaded: the host is not ready while there are any.
@@ -49,9 +51,11 @@ struct MountTreeBuilder {
             var teamChildren: [MountNode] = []
             for (index, mount) in team.mounts.enumerated() {
                 placement = InstancePlacement(team: team.name, sandbox: team.sandbox, quotas: team.quotas)
+                teamSignatures = (team.name, team.signatures)
                 teamChildren.append(node(for: mount, at: "$.teams[\(teamIndex)].mounts[\(index)]"))
             }
             placement = .operatorOwned
+            teamSignatures = nil
             children += teamChildren
             teamRoots[team.name] = MountNode(children: shared + teamChildren)
         }
@@ -80,7 +84,8 @@ struct MountTreeBuilder {
                 if let provider = instance(of: plugin, mount: mount, at: path) { providers.append(provider) }
             }
         case .file(let file):
-            let identified = state.namedFiles[file] ?? PluginHost.identify(file, factory: factory, onEvent: onEvent)
+            let identified = state.namedFiles[file]
+                ?? PluginHost.identify(file, in: nil, config: state.config, factory: factory, onEvent: onEvent)
             namedFiles[file] = identified
             if case .success(let plugin) = identified, let provider = instance(of: plugin, mount: mount, at: path) {
                 providers.append(provider)
@@ -120,6 +125,14 @@ struct MountTreeBuilder {
     }
 
     private mutating func instance(of plugin: PluginIdentity, mount: RuntimeConfig.Mount, at path: String) -> (any Provider)? {
+        if let (team, policy) = teamSignatures, policy.requireSignature,
+           !policy.trustedKeys.contains(where: { $0.publicKey == plugin.signedBy?.publicKey }) {
+            let signed = plugin.signedBy.map { "is signed by key '\($0.name)', which the team does not trust" }
+                ?? "carries no signature by a trusted key (FILE.so.sig, written by `plugboard sign`)"
+            warnings.append("\(path): \(plugin.file) \(signed); team '\(team)' loads only providers signed by its trusted_keys "
+                + "(\(policy.trustedKeys.map(\.name).joined(separator: ", "))), so it is not mounted")
+            return nil
+        }
         let config = mount.pluginConfig.map { RawJSON($0) } ?? .emptyObject
         var placement = self.placement
         placement.namespace = mount.namespace

@@ -4,4 +4,11 @@ public enum PluginFileName {
     public static func isCandidate(_ name: String) -> Bool {
         !name.hasPrefix(".") && !name.hasSuffix(".tmp") && name.hasSuffix(".so")
     }
+
+    /// The provider file a signature file (`NAME.so.sig`) signs, or nil when `name` is not one.
+    public static func signedFile(_ name: String) -> String? {
+        guard name.hasSuffix(".so.sig") else { return nil }
+        let file = String(name.dropLast(4))
+        return isCandidate(file) ? file : nil
+    }
 }

@@ -67,7 +67,7 @@ public final class PluginHost: Sendable {
         self.factory = factory
         self.onEvent = onEvent
         var initial = State(config: config, directories: config.pluginDirectories.map { DirectoryContents(directory: $0) }, builtins: builtins)
-        for index in initial.directories.indices { Self.scan(&initial.directories[index], factory: factory, onEvent: onEvent) }
+        for index in initial.directories.indices { Self.scan(&initial.directories[index], config: config, factory: factory, onEvent: onEvent) }
         let root = Self.mountTree(&initial, factory: factory, onEvent: onEvent)
         store = RoutingTableStore(
             root: root.operatorRoot, surfaces: config.surfaces, pageSize: config.transports.limits.listPageSize)
@@ -192,7 +192,7 @@ public final class PluginHost: Sendable {
                 state.directories = config.pluginDirectories.map { directory in
                     var contents = previous.first(where: { $0.directory.path == directory.path }) ?? DirectoryContents(directory: directory)
                     contents.directory = directory
-                    Self.scan(&contents, factory: factory, onEvent: onEvent)
+                    Self.scan(&contents, config: config, factory: factory, onEvent: onEvent)
                     return contents
                 }
                 state.namedFiles = [:]  // named files are read again: they may have been rebuilt
@@ -210,13 +210,14 @@ public final class PluginHost: Sendable {
         let root: MountForest = state.withLock { state in
             var contents = state.directories[index]
             if batch.needsRescan {
-                Self.scan(&contents, factory: factory, onEvent: onEvent)
+                Self.scan(&contents, config: state.config, factory: factory, onEvent: onEvent)
             } else {
                 for name in batch.removed where contents.files.removeValue(forKey: name) != nil {
                     onEvent(.unloaded(file: contents.directory.path + "/" + name))
                 }
                 for name in batch.settled.sorted() {
-                    contents.files[name] = Self.identify(contents.directory.path + "/" + name, factory: factory, onEvent: onEvent)
+                    contents.files[name] = Self.identify(contents.directory.path + "/" + name, in: contents.directory, config: state.config,
+                                                         factory: factory, onEvent: onEvent)
                 }
             }
             state.directories[index] = contents
@@ -236,19 +237,33 @@ public final class PluginHost: Sendable {
 
     // MARK: - Compiling the configuration into a mount tree
 
-    static func scan(_ contents: inout DirectoryContents, factory: any ProviderFactory, onEvent: @escaping (HostEvent) -> Void) {
+    static func scan(_ contents: inout DirectoryContents, config: RuntimeConfig, factory: any ProviderFactory,
+                     onEvent: @escaping (HostEvent) -> Void) {
         let path = contents.directory.path
         var found: [String: Result<PluginIdentity, ProviderLoadFailure>] = [:]
         for name in DirectoryListing.names(in: path, onEvent: onEvent) where PluginFileName.isCandidate(name) {
             // Identifying hashes the file; an unchanged file maps to the same cached image and the same instance.
-            found[name] = identify(path + "/" + name, factory: factory, onEvent: onEvent)
+            found[name] = identify(path + "/" + name, in: contents.directory, config: config, factory: factory, onEvent: onEvent)
         }
         for name in contents.files.keys where found[name] == nil { onEvent(.unloaded(file: path + "/" + name)) }
         contents.files = found
     }
 
-    static func identify(_ file: String, factory: any ProviderFactory, onEvent: (HostEvent) -> Void) -> Result<PluginIdentity, ProviderLoadFailure> {
-        let result = Result { () throws(ProviderLoadFailure) in try factory.identify(file: file) }
+    /// Checks the file's signature against the policy of its directory (nil: a file a mount names), then opens it
+    /// to learn what it provides. A refused file is never opened.
+    public static func identify(_ file: String, in directory: RuntimeConfig.PluginDirectory?, config: RuntimeConfig,
+                                factory: any ProviderFactory, onEvent: (HostEvent) -> Void = { _ in }) -> Result<PluginIdentity, ProviderLoadFailure> {
+        let policy = directory?.signatures ?? RuntimeConfig.SignaturePolicy()
+        let place = directory.map { "plugin directory \($0.path)" } ?? "this mount"
+        let result = Provenance.check(file, policy: policy, alsoTrusted: config.teams.flatMap(\.signatures.trustedKeys),
+                                      where: place, onEvent: onEvent)
+            .flatMap { signer in
+                Result { () throws(ProviderLoadFailure) in
+                    var identity = try factory.identify(file: file)
+                    identity.signedBy = signer
+                    return identity
+                }
+            }
         if case .failure(let failure) = result { onEvent(.skipped(failure)) }
         return result
     }

@@ -9,12 +9,16 @@ public struct PluginIdentity: Sendable, Hashable {
     public var version: String
     /// SHA-256 of the file's bytes: a replaced file is a new identity even under the same name.
     public var digest: String
+    /// The trusted key whose signature the file carries (`FILE.so.sig`); nil: unsigned, or signed by no key
+    /// trusted here. Set by the host, which checks the signature before it identifies the file.
+    public var signedBy: RuntimeConfig.TrustedKey?
 
-    public init(file: String, id: String, version: String, digest: String) {
+    public init(file: String, id: String, version: String, digest: String, signedBy: RuntimeConfig.TrustedKey? = nil) {
         self.file = file
         self.id = id
         self.version = version
         self.digest = digest
+        self.signedBy = signedBy
     }
 }
 

@@ -29,7 +29,11 @@ struct Validate: ParsableCommand {
         var plugins: [PluginIdentity] = []
         for directory in config.pluginDirectories {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.sorted() ?? [] where PluginFileName.isCandidate(name) {
-                do { plugins.append(try factory.identify(file: directory.path + "/" + name)) } catch { problems.append("skipped: \(error)") }
+                // Through the host's own check: a file its directory's signature policy refuses is never opened here either.
+                switch PluginHost.identify(directory.path + "/" + name, in: directory, config: config, factory: factory) {
+                case .success(let plugin): plugins.append(plugin)
+                case .failure(let failure): problems.append("skipped: \(failure)")
+                }
             }
         }
         let ids = Set(plugins.map(\.id))
@@ -41,7 +45,9 @@ struct Validate: ParsableCommand {
                         + (ids.isEmpty ? "" : " (found: \(ids.sorted().joined(separator: ", ")))"))
                 }
                 if case .file(let file) = mount.source {
-                    do { _ = try factory.identify(file: file) } catch { problems.append("\(here).file: \(error)") }
+                    if case .failure(let failure) = PluginHost.identify(file, in: nil, config: config, factory: factory) {
+                        problems.append("\(here).file: \(failure)")
+                    }
                 }
                 check(mount.mounts, at: here + ".mounts")
             }

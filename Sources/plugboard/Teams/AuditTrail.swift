@@ -61,6 +61,7 @@ struct AuditTrail: Sendable {
             ("namespace", placement.namespace.map(JSONValue.string) ?? .null),
             ("provider", .string(plugin.id)), ("provider_version", .string(plugin.version)),
             ("provider_sha256", .string(plugin.digest)), ("file", .string(plugin.file)), ("isolation", .string(isolation)),
+            ("signed_by", plugin.signedBy.map { .string($0.name) } ?? .null),
         ])
     }
 
