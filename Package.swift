@@ -132,7 +132,7 @@ let package = Package(
             dependencies: [
                 "PlugboardMCP", "PlugboardCore", "PlugboardLoader", "PlugboardConfig", "PlugboardHost", "PlugboardOperations",
                 "PlugboardAccess", "PlugboardSandbox",  // teams: team providers run in sandboxed workers
-                "PlugboardFleet", "PlugboardSigning",
+                "PlugboardFleet", "PlugboardSigning", "PlugboardScanning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // `fleet check` asks each replica
                 .product(name: "Atomics", package: "swift-atomics"),  // teams: tokens swapped on SIGHUP without a lock
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -200,6 +200,12 @@ var sandboxProducts: [Product] { [
 var sandboxTargets: [Target] { [
     // The host side: frame protocol, WorkerProvider, supervision. Never dlopens a plugin.
     .target(name: "PlugboardSandbox", dependencies: ["PlugboardCore", "PlugboardJSON", "CPosix"], swiftSettings: strict),
+    // Out-of-process scanning: a new provider file is opened in a sandboxed worker before the host opens it, and
+    // the result kept in a registry on disk; a file that crashes or hangs there is quarantined.
+    .target(
+        name: "PlugboardScanning",
+        dependencies: ["PlugboardSandbox", "PlugboardHost", "PlugboardConfig", "PlugboardJSON", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: strict),
     // libseccomp (Debian libseccomp-dev), for the worker's system-call filter.
     .systemLibrary(name: "CSeccomp", path: "Sources/CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
     // The worker's sandbox layers in C: namespaces, rlimits, Landlock, seccomp, crash notes.

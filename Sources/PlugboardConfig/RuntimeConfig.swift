@@ -21,6 +21,8 @@ public struct RuntimeConfig: Sendable, Equatable {
     public var identity = Identity()
     /// What replicas share through Redis: quotas and cancellations (FleetConfig.swift); nil: nothing is shared.
     public var fleet: Fleet?
+    /// How new provider files are scanned in a sandboxed worker before the host opens them (ScanConfig.swift).
+    public var scan = Scan()
 
     public init(
         pluginDirectories: [PluginDirectory] = [], mounts: [Mount] = [], surfaces: [Surface] = [Surface(name: "mcp", path: "/mcp")],

@@ -46,6 +46,7 @@ public struct RuntimeConfigDecoder: Sendable {
         decodeTeams(root, into: &config, log: log)  // RuntimeConfigDecoder+Teams.swift
         decodeOperations(root, into: &config)  // OperationsConfig.swift
         decodeFleet(root, into: &config)  // FleetConfig.swift
+        decodeScan(root, into: &config)  // ScanConfig.swift
         decodeIdentity(root, into: &config)  // IdentityConfig.swift, after the teams its issuers name
         if let logging = root.object("logging") {
             if let level = logging.choice("level", among: LogLevel.allCases.map(\.name)) {

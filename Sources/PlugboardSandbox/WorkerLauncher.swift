@@ -7,10 +7,14 @@ import PlugboardJSON
 public struct WorkerStartError: Error, Sendable, Hashable, CustomStringConvertible {
     public var provider: String
     public var detail: String
+    /// The plugin took its worker down or never answered (a crash, a hang, garbage on the channel), as opposed to
+    /// the loader refusing it cleanly: what quarantines a file.
+    public var workerMisbehaved: Bool
 
-    public init(provider: String, detail: String) {
+    public init(provider: String, detail: String, workerMisbehaved: Bool = false) {
         self.provider = provider
         self.detail = detail
+        self.workerMisbehaved = workerMisbehaved
     }
 
     public var description: String { "cannot run \(provider) in a sandboxed worker: \(detail)" }
@@ -42,7 +46,8 @@ enum WorkerLauncher {
             let output = drain(process.outputDescriptor)
             ScratchDirectory.remove(scratch)
             let exit = status & 0x7f == 0 ? "exited with status \((status >> 8) & 0xff)" : WorkerDeath(status: status).description
-            return failure(detail + " (the worker \(exit)" + (output.isEmpty ? ")" : "; it printed: \(output))"))
+            return WorkerStartError(provider: file, detail: detail + " (the worker \(exit)" + (output.isEmpty ? ")" : "; it printed: \(output))"),
+                                    workerMisbehaved: true)
         }
 
         let clock = ContinuousClock()

@@ -30,10 +30,12 @@ struct HostOptions: ParsableArguments {
     }
 
     /// Where content-addressed copies of provider files go.
-    static var cacheDirectory: String {
-        let base = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { $0 + "/plugboard" }
+    static var cacheDirectory: String { cacheRoot + "/plugins" }
+
+    /// The host's cache: `$XDG_CACHE_HOME/plugboard`, else a per-user temporary directory. Safe to delete.
+    static var cacheRoot: String {
+        ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { $0 + "/plugboard" }
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("plugboard-cache-\(getuid())")
-        return base + "/plugins"
     }
 
     func loadConfig() throws -> RuntimeConfig {
@@ -68,7 +70,8 @@ struct HostOptions: ParsableArguments {
         let factory = TeamProviderFactory(native: Self.factory(config), audit: nil) { record in
             if record.level >= .warning { StandardError.write("plugboard: \(record.logger): \(record.message)") }
         }
-        return (config, PluginHost(config: config, factory: factory, onEvent: onEvent))
+        let scanned = Scanning.wrap(factory, config: config) { StandardError.write("plugboard: warning: \($0)") }
+        return (config, PluginHost(config: config, factory: scanned, onEvent: onEvent))
     }
 }
 

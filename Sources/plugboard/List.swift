@@ -13,6 +13,7 @@ struct List: ParsableCommand {
               plugboard list --surface v1
               plugboard list --json | jq '.[] | select(.kind == "tool")'
               plugboard list --team alpha        (what alpha's tokens see: its mounts and the shared ones)
+              plugboard list --providers         (provider files: loaded, refused or quarantined, with the reason)
             """)
 
     @OptionGroup var options: HostOptions
@@ -26,8 +27,15 @@ struct List: ParsableCommand {
     @Option(help: "List what this team's tokens see (default: everything, as the operator).")
     var team: String?
 
+    @Flag(help: "List the provider files instead: each loaded one with its signer, and each skipped one with the reason.")
+    var providers = false
+
     func run() throws {
-        let (config, host) = try options.makeHost()
+        let (config, host) = try options.makeHost { _ in }  // what is skipped is this listing's subject, not stderr's
+        if providers {
+            print(ProviderFiles.render(host, json: json))
+            return
+        }
         var store = host.store
         if let team {
             guard let teamStore = host.teamStores[team] else {

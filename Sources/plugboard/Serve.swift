@@ -93,7 +93,8 @@ struct Serve: AsyncParsableCommand {
         let teams = try TeamServing(config: config, logger: logger) { provider, event in  // Teams/TeamServing.swift
             observability.supervision(provider: provider, event: event)
         }
-        let host = PluginHost(config: config, factory: teams.factory, builtins: builtins) { event in
+        let factory = Scanning.wrap(teams.factory, config: config) { logger.warning("\($0)") }  // new files: a sandboxed scan first
+        let host = PluginHost(config: config, factory: factory, builtins: builtins) { event in
             observability.hostEvent(event)
             switch event {
             case .warning, .skipped: logger.warning("\(event)")
