@@ -111,6 +111,30 @@ import Testing
         #expect(await server.finish() == 0)
     }
 
+    /// The guide's C++ example (the first ```cpp block of PluginSDK/README.md) is what it says: it builds with the
+    /// line the guide gives and serves two versions, one of which throws.
+    @Test func theGuidesExampleBuildsAndAnswers() async throws {
+        let guide = try String(contentsOfFile: BuildProducts.repository + "/PluginSDK/README.md", encoding: .utf8)
+        #expect(guide.contains("c++ " + Self.strictFlags.joined(separator: " ") + " -shared -fPIC -I PluginSDK/include hello.cpp -o libhello.so"))
+        let start = try #require(guide.range(of: "```cpp\n"))
+        let end = try #require(guide.range(of: "\n```", range: start.upperBound..<guide.endIndex))
+        let directory = BuildProducts.temporaryDirectory("cpp-guide")
+        try (String(guide[start.upperBound..<end.lowerBound]) + "\n").write(toFile: directory + "/hello.cpp", atomically: true, encoding: .utf8)
+        let build = try await CommandRun.run("/usr/bin/env", ["c++"] + Self.strictFlags + [
+            "-shared", "-fPIC", "-I", BuildProducts.repository + "/PluginSDK/include", "hello.cpp", "-o", "libhello.so"], in: directory)
+        try #require(build.status == 0, "\(build.stderr)")
+        let server = try await Self.serve(directory, mounts: [("hi", "hello")])
+
+        let one = await Self.call(server, 1, "hi_hello", #"{"name":"Ada"}"#, version: "1.0")
+        #expect(one?["result"]?["content"]?[0]?["text"]?.stringValue == "Hello, Ada!", "\(String(describing: one))")
+        let two = await Self.call(server, 2, "hi_hello", #"{"name":"Ada"}"#)
+        #expect(two?["result"]?["structuredContent"]?["greeting"]?.stringValue == "Hello, Ada!", "\(String(describing: two))")
+        let nobody = await Self.call(server, 3, "hi_hello", #"{"name":"nobody"}"#)
+        #expect(nobody?["result"]?["isError"] == .bool(true), "\(String(describing: nobody))")
+        #expect(nobody?["result"]?["content"]?[0]?["text"]?.stringValue == "nobody is there to greet")
+        #expect(await server.finish() == 0)
+    }
+
     @Test func whatAHandlerThrowsBecomesTheErrorItsKindMapsTo() async throws {
         let directory = BuildProducts.temporaryDirectory("cpp-boundary")
         try await Self.compile("Tests/Fixtures/cpp_boundary.cpp", name: "cpp_boundary", into: directory)
