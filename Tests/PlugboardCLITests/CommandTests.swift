@@ -177,21 +177,45 @@ private func configFile(_ text: String) throws -> String {
 }
 
 @Suite struct NewCommandTests {
-    @Test(arguments: ["c", "swift"])
+    @Test(arguments: ["c", "cpp", "swift"])
     func theSkeletonBuildsWithOneCommandAndPassesInspect(language: String) async throws {
         let directory = BuildProducts.temporaryDirectory("new")
         let created = try await CommandRun.plugboard("new", "sample", "--lang", language, "--output", directory)
         #expect(created.status == 0, "\(created.stderr)")
         let project = directory + "/sample"
-        let build = language == "c"
-            ? try await CommandRun.run("/usr/bin/env", ["make"], in: project)
-            : try await CommandRun.run("/usr/bin/env", ["swift", "build", "-c", "release"], in: project, timeout: .seconds(600))
+        let build = language == "swift"
+            ? try await CommandRun.run("/usr/bin/env", ["swift", "build", "-c", "release"], in: project, timeout: .seconds(600))
+            : try await CommandRun.run("/usr/bin/env", ["make"], in: project)
         #expect(build.status == 0, "\(build.stdout)\(build.stderr)")
-        let library = language == "c" ? project + "/libsample.so" : project + "/.build/release/libsample.so"
+        let library = language == "swift" ? project + "/.build/release/libsample.so" : project + "/libsample.so"
         let inspected = try await CommandRun.plugboard("inspect", library)
         #expect(inspected.status == 0, "\(inspected.stderr)")
         #expect(inspected.stdout.contains("  plugin      sample 0.1.0"))
         #expect(inspected.stdout.contains("\ntool echo 1.0"))
+    }
+
+    /// The C++ skeleton, served: both echo versions answer, and the exception 2.0 throws reaches the client as a
+    /// tool error while the host keeps serving.
+    @Test func theCppSkeletonIsServedAndCalled() async throws {
+        let directory = BuildProducts.temporaryDirectory("new")
+        let created = try await CommandRun.plugboard("new", "sample", "--lang", "cpp", "--output", directory)
+        #expect(created.status == 0, "\(created.stderr)")
+        let project = directory + "/sample"
+        let build = try await CommandRun.run("/usr/bin/env", ["make"], in: project)
+        try #require(build.status == 0, "\(build.stdout)\(build.stderr)")
+        let server = try await CppSDKTests.serve(project, mounts: [("s", "sample")])
+
+        let one = await CppSDKTests.call(server, 1, "s_echo", #"{"text":"hi there"}"#, version: "1.0")
+        #expect(one?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "hi there", "\(String(describing: one))")
+        let two = await CppSDKTests.call(server, 2, "s_echo", #"{"text":"hi there"}"#, version: "2.0")
+        #expect(two?["result"]?["structuredContent"]?["text"]?.stringValue == "hi there", "\(String(describing: two))")
+        #expect(two?["result"]?["structuredContent"]?["length"]?.doubleValue == Double("hi there".utf8.count))
+        let refused = await CppSDKTests.call(server, 3, "s_echo", #"{"text":""}"#, version: "2.0")
+        #expect(refused?["result"]?["isError"] == .bool(true), "\(String(describing: refused))")
+        #expect(refused?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "nothing to echo: 'text' is empty")
+        let after = await CppSDKTests.call(server, 4, "s_echo", #"{"text":"again"}"#, version: "1.0")
+        #expect(after?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "again")
+        #expect(await server.finish() == 0)
     }
 
     @Test func aNameThatIsNoPluginIdIsRefused() async throws {
