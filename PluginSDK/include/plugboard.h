@@ -1,5 +1,5 @@
 /*
- * plugboard.h — the Plugboard provider ABI, version 1.2.
+ * plugboard.h — the Plugboard provider ABI, version 1.3.
  *
  * A provider is a shared library that exports ONE function symbol:
  *
@@ -59,7 +59,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 2
+#define PB_ABI_MINOR 3
 
 /* "PLUGBRD1" — the first field of the entry struct; anything else is not a Plugboard entry. */
 #define PB_MAGIC 0x3144524247554C50ULL
@@ -225,10 +225,41 @@ typedef struct pb_entry {
     void (*deinit)(void *state);
     /* Optional extensions by string id (none defined in 1.0). May be NULL; return NULL for unknown ids. */
     const void *(*get_extension)(void *state, const char *id);
+    /* Since 1.3: how the library was built (PB_ENTRY_INIT fills these). The host refuses a library whose build
+     * differs from its own in any of them, naming the field, before it calls init. 0 in a field: not declared. */
+    uint8_t build_pointer_size;  /* sizeof(void *) */
+    uint8_t build_byte_order;    /* PB_BYTE_ORDER_LITTLE or PB_BYTE_ORDER_BIG */
+    uint8_t build_libc;          /* PB_LIBC_GLIBC, PB_LIBC_MUSL or PB_LIBC_BIONIC */
+    uint8_t build_reserved;      /* 0 */
 } pb_entry;
 
+#define PB_BYTE_ORDER_LITTLE 1
+#define PB_BYTE_ORDER_BIG 2
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PB_BUILD_BYTE_ORDER PB_BYTE_ORDER_BIG
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PB_BUILD_BYTE_ORDER PB_BYTE_ORDER_LITTLE
+#else
+#define PB_BUILD_BYTE_ORDER 0
+#endif
+
+#define PB_LIBC_GLIBC 1
+#define PB_LIBC_MUSL 2
+#define PB_LIBC_BIONIC 3
+/* glibc and bionic say who they are; musl deliberately does not, so a Linux C library that is neither is musl. */
+#if defined(__GLIBC__)
+#define PB_BUILD_LIBC PB_LIBC_GLIBC
+#elif defined(__BIONIC__)
+#define PB_BUILD_LIBC PB_LIBC_BIONIC
+#elif defined(__linux__)
+#define PB_BUILD_LIBC PB_LIBC_MUSL
+#else
+#define PB_BUILD_LIBC 0
+#endif
+
 #define PB_ENTRY_INIT(id, version, init_fn, describe_fn, deinit_fn) \
-    { PB_MAGIC, sizeof(pb_entry), PB_ABI_MAJOR, PB_ABI_MINOR, (id), (version), (init_fn), (describe_fn), (deinit_fn), NULL }
+    { PB_MAGIC, sizeof(pb_entry), PB_ABI_MAJOR, PB_ABI_MINOR, (id), (version), (init_fn), (describe_fn), (deinit_fn), NULL, \
+      (uint8_t)sizeof(void *), PB_BUILD_BYTE_ORDER, PB_BUILD_LIBC, 0 }
 
 /* The one symbol a provider exports. */
 typedef const pb_entry *(*pb_entry_fn)(void);

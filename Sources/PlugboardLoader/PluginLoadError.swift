@@ -9,6 +9,7 @@ public struct PluginLoadError: Error, Sendable, Hashable, CustomStringConvertibl
         case badMagic
         case structTooSmall
         case abiMismatch
+        case buildMismatch       // built for another pointer size, byte order or C library
         case initFailed
         case invalidDescription  // describe failed, or a registration or the catalog is invalid
     }

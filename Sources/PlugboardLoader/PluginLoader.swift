@@ -88,6 +88,10 @@ public final class PluginLoader: Sendable {
             throw failure(.abiMismatch, "built for ABI \(entry.abi_major).x; this host supports \(Self.abiMajor).0–\(Self.abiMajor).\(Self.abiMinor). "
                 + "Rebuild the provider against this host's plugboard.h, or run a host that supports ABI \(entry.abi_major).")
         }
+        let buildEnd = MemoryLayout<pb_entry>.offset(of: \pb_entry.build_reserved)! + 1
+        if declaredSize >= buildEnd, let mismatch = BuildSignature.mismatch(of: entry) {
+            throw failure(.buildMismatch, mismatch)
+        }
         guard let idPointer = entry.plugin_id, let pluginId = Optional(String(cString: idPointer)), Self.isValidPluginId(pluginId) else {
             throw failure(.badEntry, "plugin_id must be a non-empty string of a-z, 0-9, '_' and '-' (for example \"calculator\").")
         }

@@ -129,7 +129,9 @@ enum ProviderSkeleton {
                 magic: PB_MAGIC, struct_size: UInt32(MemoryLayout<pb_entry>.size),
                 abi_major: UInt16(PB_ABI_MAJOR), abi_minor: UInt16(PB_ABI_MINOR),
                 plugin_id: cString("\(name)"), plugin_version: cString("0.1.0"),
-                init: initialize, describe: describe, deinit: nil, get_extension: nil))
+                init: initialize, describe: describe, deinit: nil, get_extension: nil,
+                build_pointer_size: UInt8(MemoryLayout<UnsafeRawPointer>.size), build_byte_order: UInt8(PB_BUILD_BYTE_ORDER),
+                build_libc: UInt8(PB_BUILD_LIBC), build_reserved: 0))
             return entry
         }()
 

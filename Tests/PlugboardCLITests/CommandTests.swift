@@ -149,7 +149,7 @@ private func configFile(_ text: String) throws -> String {
     @Test func showsIdentityAbiAndEveryComponent() async throws {
         let run = try await CommandRun.plugboard("inspect", BuildProducts.bundled("calculator"))
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("  plugin      calculator 1.0.0\n  ABI         1.2 (this host: 1.0–1.2)"))
+        #expect(run.stdout.contains("  plugin      calculator 1.0.0\n  ABI         1.3 (this host: 1.0–1.3)"))
         #expect(run.stdout.contains("\ntool calculate 1.0"))
         #expect(run.stdout.contains("\ntool calculate 2.0"))
         #expect(run.stdout.contains("\ntool add (unversioned)"))

@@ -60,8 +60,23 @@ import Testing
     @Test func abiMajorMismatch() async throws {
         let error = try await failure("abi_major_2")
         #expect(error.stage == .abiMismatch)
-        #expect(error.description == "\(error.file): built for ABI 2.x; this host supports 1.0–1.2. "
+        #expect(error.description == "\(error.file): built for ABI 2.x; this host supports 1.0–1.3. "
             + "Rebuild the provider against this host's plugboard.h, or run a host that supports ABI 2.")
+    }
+
+    /// A build for another machine says so in its entry (ABI 1.3); the loader refuses it before init, naming the
+    /// field and the host's own value.
+    @Test func aBuildForAnotherMachineIsRefusedByTheFieldThatDiffers() async throws {
+        let pointer = try await failure("foreign_pointer")
+        #expect(pointer.stage == .buildMismatch)
+        #expect(pointer.description == "\(pointer.file): built for 4-byte pointers (pb_entry.build_pointer_size = 4); "
+            + "this host uses \(MemoryLayout<UnsafeRawPointer>.size)-byte pointers. Rebuild the provider for this machine's architecture.")
+        let order = try await failure("foreign_byte_order")
+        #expect(order.stage == .buildMismatch)
+        #expect(order.description.contains("built for big-endian byte order (pb_entry.build_byte_order = 2); this host is little-endian"))
+        let libc = try await failure("foreign_libc")
+        #expect(libc.stage == .buildMismatch)
+        #expect(libc.description.contains("built against musl (pb_entry.build_libc = 2); this host runs on glibc"))
     }
 
     @Test func initFailureCarriesThePluginsMessage() async throws {
