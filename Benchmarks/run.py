@@ -9,6 +9,7 @@ rotates, so the machine's load falls on all of them alike. Figures are medians o
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -23,6 +24,7 @@ PEERS = os.path.join(ROOT, "Benchmarks", "peers")
 CATALOG = "1000x3x10"  # tools x versions x namespaces, for the listing scenario
 OBSERVABILITY = "metrics and tracing cost, 16 in flight"
 IDENTITY = "HTTP tools/call with a JWT access token, 16 connections"
+SCANNING = "start-up when new provider files are scanned in a worker first"
 BENCH_ISSUER, BENCH_RESOURCE = "https://issuer.bench.invalid", "http://bench.invalid"
 
 
@@ -43,6 +45,11 @@ class Bench:
             "unobserved": self.write_config("unobserved", catalog=False, isolation="in-process", observed=False),
             "observed": self.write_config("observed", catalog=False, isolation="in-process", observed=True),
         }
+        # Out-of-process scanning: off, on with its registry warm (what every start but the first costs), and on
+        # with an empty registry (a first start, or every file new).
+        for name, scan in (("scan off", {"enabled": False}), ("scan warm", {"cache_directory": os.path.join(self.work, "scan-warm")}),
+                           ("scan cold", {"cache_directory": os.path.join(self.work, "scan-cold")})):
+            self.configs[name] = self.write_config(name.replace(" ", "-"), catalog=False, isolation="in-process", scan=scan)
         # JWT access tokens: team alpha's calculator (sandboxed, as a team's providers always are) under `math`, a
         # token minted by joserfc for it, against the same provider sandboxed without teams or tokens.
         self.configs["jwt"], self.jwt = self.write_jwt_config()
@@ -51,7 +58,7 @@ class Bench:
 
     # -- Servers ------------------------------------------------------------------------------------------------
 
-    def write_config(self, name, catalog, isolation, observed=None):
+    def write_config(self, name, catalog, isolation, observed=None, scan=None):
         mounts = [{"namespace": "math", "provider": "calculator", "isolation": isolation}]
         surface = {"name": "mcp", "path": "/mcp"}
         if catalog:
@@ -66,6 +73,8 @@ class Bench:
             "transports": {"limits": {"list_page_size": 100000}},
             "logging": {"level": "warning"},
         }
+        if scan is not None:
+            config["scan"] = scan
         if observed is not None:
             config["metrics"] = {"enabled": observed}
             if observed:
@@ -225,6 +234,20 @@ class Bench:
                 "sandboxed team, static token": lambda: self.http(
                     lambda p: pb("static token", http_port=p), "/mcp", "sessionless", tool="math_add", token=self.static_token),
             }
+        def cold_start():
+            shutil.rmtree(os.path.join(self.work, "scan-cold"), ignore_errors=True)
+            return self.stdio(pb("scan cold"), 200, 1, tool="math_add")
+        def warm_start():
+            if not os.path.exists(os.path.join(self.work, "scan-warm", "scan-registry.json")):
+                self.stdio(pb("scan warm"), 10, 1, tool="math_add")  # the first start fills the registry
+            return self.stdio(pb("scan warm"), 200, 1, tool="math_add")
+        scanning = {
+            "scan off": lambda: self.stdio(pb("scan off"), 200, 1, tool="math_add"),
+            "scan on, registry warm": warm_start,
+            "scan on, registry empty": cold_start,
+        }
+        if not self.sandbox:
+            scanning = {}
         scenarios = [
             ("stdio tools/call, 1 in flight", "calls", one),
             ("stdio tools/call, 16 in flight", "calls", sixteen),
@@ -233,6 +256,7 @@ class Bench:
             (f"tools/list, {CATALOG} catalog under a filter", "list", listing),
             (OBSERVABILITY, "calls", observability),
             (IDENTITY, "calls", identity),
+            (SCANNING, "start-up", scanning),
         ]
         return [s for s in scenarios if not self.only or any(word in s[0] for word in self.only)]
 
@@ -372,6 +396,8 @@ def report(results):
                             server(IDENTITY, "sandboxed team, static token").get("calls_per_s"))
     if jwt_over_static:
         bars.append(f"- HTTP 16 connections: JWT / static team token req/s (the JWT's own cost): {jwt_over_static:,.2f}")
+    bar("start-up: scan on with a warm registry / scan off",
+        ratio(server(SCANNING, "scan on, registry warm").get("startup_ms"), server(SCANNING, "scan off").get("startup_ms")), 1.1, False)
     sandboxed = server(one, "plugboard sandboxed").get("p50_us")
     if sandboxed:
         bars.append(f"- sandboxed call overhead at p50: {sandboxed - server(one, 'plugboard')['p50_us']:,.1f} µs (bar < 50 µs)")
