@@ -43,10 +43,23 @@ public final class ScanRegistry: Sendable {
         return Stamp(size: Int64(status.st_size), modified: modified, sha256: digest)
     }
 
-    /// The entry for `file` when it was made for the file as it is now.
+    /// The entry for `file` when it was made for the file as it is now. A verdict is about bytes: the same
+    /// content scanned under another path (a copy into another plugin directory) counts too, and is recorded
+    /// under this path as well.
     public func entry(for file: String, stamp: Stamp) -> Entry? {
-        guard let entry = entries.withLock({ $0[file] }),
-              entry.size == stamp.size, entry.modified == stamp.modified, entry.sha256 == stamp.sha256 else { return nil }
+        let (found, copy) = entries.withLock { entries -> (Entry?, Entry?) in
+            if let entry = entries[file], entry.size == stamp.size, entry.modified == stamp.modified, entry.sha256 == stamp.sha256 {
+                return (entry, nil)
+            }
+            return (nil, entries.values.first { $0.sha256 == stamp.sha256 && $0.size == stamp.size })
+        }
+        if let found { return found }
+        guard let copy else { return nil }
+        let entry = Entry(size: stamp.size, modified: stamp.modified, sha256: stamp.sha256, outcome: copy.outcome, scannedAt: copy.scannedAt)
+        write(entries.withLock { entries in
+            entries[file] = entry
+            return entries
+        })
         return entry
     }
 
@@ -63,9 +76,19 @@ public final class ScanRegistry: Sendable {
 
     // MARK: - The file
 
+    /// Enough for any real deployment's files and their past builds; beyond it, the oldest scans are forgotten (and
+    /// done again if those files come back).
+    static let capacity = 4_096
+
     private func write(_ snapshot: [String: Entry]) {
+        var kept = snapshot
+        if kept.count > Self.capacity {
+            let newest = kept.sorted { $0.value.scannedAt > $1.value.scannedAt }.prefix(Self.capacity)
+            kept = Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.value) })
+            entries.withLock { $0 = kept }
+        }
         var files: [(key: String, value: JSONValue)] = []
-        for (file, entry) in snapshot.sorted(by: { $0.key < $1.key }) {
+        for (file, entry) in kept.sorted(by: { $0.key < $1.key }) {
             var fields: [(key: String, value: JSONValue)] = [
                 ("size", .int(Int(entry.size))), ("modified_ns", .int(Int(entry.modified))), ("sha256", .string(entry.sha256)),
                 ("scanned_at", .string(entry.scannedAt)),

@@ -69,7 +69,8 @@ struct AuthenticationTests {
     func revocationOnReload() async throws {
         try await TeamServer.with { server in
             let http = server.http, teams = server.deployment
-            #expect(await http.call("tools/list", "{}", token: teams.beta.secret)?.status == 200)
+            let before = await http.call("tools/list", "{}", token: teams.beta.secret)
+            #expect(before?.status == 200, "\(before?.status ?? 0) \(before?.text ?? "no reply"): \(server.deployment.stderrLog)")
             let config = try String(contentsOfFile: teams.configPath, encoding: .utf8)
             try config.replacingOccurrences(of: teams.beta.entry(), with: teams.beta.entry(revoked: true))
                 .write(toFile: teams.configPath, atomically: true, encoding: .utf8)
@@ -81,7 +82,8 @@ struct AuthenticationTests {
                 status = await http.call("tools/list", "{}", token: teams.beta.secret)?.status ?? 0
             }
             #expect(status == 401)
-            #expect(await http.call("tools/list", "{}", token: teams.alpha.secret)?.status == 200)
+            let other = await http.call("tools/list", "{}", token: teams.alpha.secret)
+            #expect(other?.status == 200, "\(other?.status ?? 0) \(other?.text ?? "no reply"): \(server.deployment.stderrLog)")
         }
     }
 }

@@ -42,6 +42,10 @@ struct TeamDeployment: Sendable {
     let hostile: String
     var configPath: String { directory + "/runtime.json" }
     var auditPath: String { directory + "/audit.log" }
+    /// What the server wrote to stderr, the last 4 KiB: for the message of a failed expectation.
+    var stderrLog: String {
+        String(((try? String(contentsOfFile: directory + "/stderr.log", encoding: .utf8)) ?? "").suffix(4096))
+    }
 
     /// The audit log's lines as written so far, parsed.
     func auditLines() -> [JSONValue] {
