@@ -495,17 +495,6 @@ pub fn entry(make: fn() -> Provider) -> *const ffi::pb_entry {
             deinit: None,
             get_extension: None,
         };
-        // A panic's message and location go to the host's log under the plugin id (the client gets the message
-        // as a tool error); before init there is no host to tell, and the default hook writes to stderr. The hook
-        // is this library's own: each cdylib carries its own copy of std.
-        let default_hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if HOST.load(Ordering::Acquire).is_null() {
-                default_hook(info);
-            } else {
-                log(Level::Error, &info.to_string());
-            }
-        }));
         let loaded = Box::new(Loaded { provider, entry, _id: id, _version: version });
         LOADED.store(Box::into_raw(loaded), Ordering::Release);
     });
