@@ -5,20 +5,21 @@ struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a provider skeleton that builds with one command and passes `plugboard inspect`.",
         discussion: """
-            The skeleton carries a copy of the headers it needs (plugboard.h; for C++ also plugboard.hpp and
-            plugboard_json.h), so it builds anywhere. NAME becomes the plugin id
+            The skeleton carries a copy of the SDK files it needs (plugboard.h; for C++ also plugboard.hpp and
+            plugboard_json.h; for Rust the Rust SDK's sources), so it builds anywhere. NAME becomes the plugin id
             (lowercase letters, digits, '_' and '-').
 
             Examples:
               plugboard new weather                 (C: cd weather && make)
               plugboard new weather --lang cpp      (C++17: cd weather && make)
               plugboard new weather --lang swift    (Swift: cd weather && swift build -c release)
+              plugboard new weather --lang rust     (Rust: cd weather && cargo build --offline --release)
             """)
 
-    enum Language: String, ExpressibleByArgument, CaseIterable { case c, cpp, swift }
+    enum Language: String, ExpressibleByArgument, CaseIterable { case c, cpp, swift, rust }
 
     @Argument(help: "The plugin id and directory name.") var name: String
-    @Option(help: "c, cpp or swift.") var lang: Language = .c
+    @Option(help: "c, cpp, swift or rust.") var lang: Language = .c
     @Option(help: "Where to create the directory.") var output = "."
     @Option(help: "The PluginSDK directory (default: the one in the Plugboard source tree this binary was built from).")
     var sdk: String?
@@ -32,29 +33,28 @@ struct New: ParsableCommand {
     func run() throws {
         let sdkDirectory = sdk ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("PluginSDK").path
-        var headers: [(String, String)] = []
-        for header in lang.headers {
-            guard let text = FileManager.default.contents(atPath: sdkDirectory + "/include/" + header) else {
-                throw CommandFailure("cannot find \(header) under \(sdkDirectory)/include; pass --sdk PATH to the PluginSDK directory")
+        var copies: [(String, String)] = []
+        for (source, destination) in lang.sdkFiles {
+            guard let text = FileManager.default.contents(atPath: sdkDirectory + "/" + source) else {
+                throw CommandFailure("cannot find \(source) under \(sdkDirectory); pass --sdk PATH to the PluginSDK directory")
             }
-            headers.append((lang.headerDirectory + "/" + header, String(decoding: text, as: UTF8.self)))
+            copies.append((destination, String(decoding: text, as: UTF8.self)))
         }
         let directory = (output as NSString).appendingPathComponent(name)
         guard !FileManager.default.fileExists(atPath: directory) else {
             throw CommandFailure("\(directory) already exists; choose another NAME or --output")
         }
-        for (path, text) in lang.files(name) + headers {
+        for (path, text) in lang.files(name) + copies {
             let file = (directory as NSString).appendingPathComponent(path)
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         }
-        let build = lang == .swift ? "cd \(directory) && swift build -c release" : "cd \(directory) && make"
-        let library = lang == .swift ? "\(directory)/.build/release/lib\(name).so" : "\(directory)/lib\(name).so"
+        let file = lang.libraryFile(name)
         print("""
             created \(directory) (\(lang.rawValue))
-              build:    \(build)
-              check:    plugboard inspect \(library)
-              serve:    copy lib\(name).so into a watched plugin directory (runtime.json: plugins.d)
+              build:    cd \(directory) && \(lang.buildCommand)
+              check:    plugboard inspect \(directory)/\(lang.libraryDirectory)\(file)
+              serve:    copy \(file) into a watched plugin directory (runtime.json: plugins.d)
             """)
     }
 }
@@ -65,11 +65,40 @@ extension New.Language {
         case .c: ProviderSkeleton.c(name)
         case .cpp: ProviderSkeleton.cpp(name)
         case .swift: ProviderSkeleton.swift(name)
+        case .rust: ProviderSkeleton.rust(name)
         }
     }
 
-    /// The SDK headers the skeleton builds against: plugboard.hpp includes the other two.
-    var headers: [String] { self == .cpp ? ["plugboard.h", "plugboard_json.h", "plugboard.hpp"] : ["plugboard.h"] }
+    /// The SDK files the skeleton builds against (relative to PluginSDK) and where the skeleton keeps its copy:
+    /// plugboard.hpp includes the other two headers; the Rust SDK's sources become the skeleton's path dependency.
+    var sdkFiles: [(source: String, destination: String)] {
+        switch self {
+        case .c: [("include/plugboard.h", "include/plugboard.h")]
+        case .cpp: ["plugboard.h", "plugboard_json.h", "plugboard.hpp"].map { ("include/" + $0, "include/" + $0) }
+        case .swift: [("include/plugboard.h", "Sources/CPlugboard/include/plugboard.h")]
+        case .rust: ["lib.rs", "ffi.rs", "json.rs"].map { ("rust/src/" + $0, "plugboard/src/" + $0) }
+        }
+    }
 
-    var headerDirectory: String { self == .swift ? "Sources/CPlugboard/include" : "include" }
+    var buildCommand: String {
+        switch self {
+        case .c, .cpp: "make"
+        case .swift: "swift build -c release"
+        case .rust: "cargo build --offline --release"
+        }
+    }
+
+    /// Where the build puts the library, relative to the skeleton's directory.
+    var libraryDirectory: String {
+        switch self {
+        case .c, .cpp: ""
+        case .swift: ".build/release/"
+        case .rust: "target/release/"
+        }
+    }
+
+    /// Cargo names a library after its package, with '-' as '_'.
+    func libraryFile(_ name: String) -> String {
+        "lib" + (self == .rust ? name.replacingOccurrences(of: "-", with: "_") : name) + ".so"
+    }
 }

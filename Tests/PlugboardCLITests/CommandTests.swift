@@ -177,17 +177,23 @@ private func configFile(_ text: String) throws -> String {
 }
 
 @Suite struct NewCommandTests {
-    @Test(arguments: ["c", "cpp", "swift"])
+    @Test(arguments: ["c", "cpp", "swift", "rust"])
     func theSkeletonBuildsWithOneCommandAndPassesInspect(language: String) async throws {
         let directory = BuildProducts.temporaryDirectory("new")
         let created = try await CommandRun.plugboard("new", "sample", "--lang", language, "--output", directory)
         #expect(created.status == 0, "\(created.stderr)")
         let project = directory + "/sample"
-        let build = language == "swift"
-            ? try await CommandRun.run("/usr/bin/env", ["swift", "build", "-c", "release"], in: project, timeout: .seconds(600))
-            : try await CommandRun.run("/usr/bin/env", ["make"], in: project)
+        let build = switch language {
+        case "swift": try await CommandRun.run("/usr/bin/env", ["swift", "build", "-c", "release"], in: project, timeout: .seconds(600))
+        case "rust": try await Self.cargoBuild(project)
+        default: try await CommandRun.run("/usr/bin/env", ["make"], in: project)
+        }
         #expect(build.status == 0, "\(build.stdout)\(build.stderr)")
-        let library = language == "swift" ? project + "/.build/release/libsample.so" : project + "/libsample.so"
+        let library = switch language {
+        case "swift": project + "/.build/release/libsample.so"
+        case "rust": project + "/target/release/libsample.so"
+        default: project + "/libsample.so"
+        }
         let inspected = try await CommandRun.plugboard("inspect", library)
         #expect(inspected.status == 0, "\(inspected.stderr)")
         #expect(inspected.stdout.contains("  plugin      sample 0.1.0"))
@@ -210,6 +216,42 @@ private func configFile(_ text: String) throws -> String {
         let two = await CppSDKTests.call(server, 2, "s_echo", #"{"text":"hi there"}"#, version: "2.0")
         #expect(two?["result"]?["structuredContent"]?["text"]?.stringValue == "hi there", "\(String(describing: two))")
         #expect(two?["result"]?["structuredContent"]?["length"]?.doubleValue == Double("hi there".utf8.count))
+        let refused = await CppSDKTests.call(server, 3, "s_echo", #"{"text":""}"#, version: "2.0")
+        #expect(refused?["result"]?["isError"] == .bool(true), "\(String(describing: refused))")
+        #expect(refused?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "nothing to echo: 'text' is empty")
+        let after = await CppSDKTests.call(server, 4, "s_echo", #"{"text":"again"}"#, version: "1.0")
+        #expect(after?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "again")
+        #expect(await server.finish() == 0)
+    }
+
+    /// The Rust skeleton's one command. CARGO_TARGET_DIR is named so that one set in the environment cannot move
+    /// the library elsewhere.
+    static func cargoBuild(_ project: String) async throws -> CommandRun {
+        try await CommandRun.run("/usr/bin/env", ["CARGO_TARGET_DIR=" + project + "/target", "cargo", "build", "--offline", "--release"],
+                                 in: project, timeout: .seconds(600))
+    }
+
+    /// The Rust skeleton, served: both echo versions answer, the error 2.0 returns reaches the client as a tool
+    /// error, and a name with '-' becomes a library with '_' (Cargo's naming) that New's message names.
+    @Test func theRustSkeletonIsServedAndCalled() async throws {
+        let directory = BuildProducts.temporaryDirectory("new")
+        let created = try await CommandRun.plugboard("new", "my-sample", "--lang", "rust", "--output", directory)
+        #expect(created.status == 0, "\(created.stderr)")
+        let project = directory + "/my-sample"
+        #expect(created.stdout.contains("check:    plugboard inspect \(project)/target/release/libmy_sample.so"), "\(created.stdout)")
+        let build = try await Self.cargoBuild(project)
+        try #require(build.status == 0, "\(build.stdout)\(build.stderr)")
+        #expect(!build.stderr.contains("warning"), "\(build.stderr)")
+        let plugins = try RustSDKTests.pluginDirectory(with: project + "/target/release/libmy_sample.so", as: "libmy_sample.so")
+        let server = try await CppSDKTests.serve(plugins, mounts: [("s", "my-sample")])
+
+        let text = "hi \"there\" ü"
+        let arguments = #"{"text":"hi \"there\" \u00fc"}"#
+        let one = await CppSDKTests.call(server, 1, "s_echo", arguments, version: "1.0")
+        #expect(one?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == text, "\(String(describing: one))")
+        let two = await CppSDKTests.call(server, 2, "s_echo", arguments, version: "2.0")
+        #expect(two?["result"]?["structuredContent"]?["text"]?.stringValue == text, "\(String(describing: two))")
+        #expect(two?["result"]?["structuredContent"]?["length"]?.doubleValue == Double(text.utf8.count))
         let refused = await CppSDKTests.call(server, 3, "s_echo", #"{"text":""}"#, version: "2.0")
         #expect(refused?["result"]?["isError"] == .bool(true), "\(String(describing: refused))")
         #expect(refused?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "nothing to echo: 'text' is empty")
