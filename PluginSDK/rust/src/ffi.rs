@@ -7,7 +7,7 @@ use std::ffi::c_void;
 use std::os::raw::c_char;
 
 pub const PB_ABI_MAJOR: u16 = 1;
-pub const PB_ABI_MINOR: u16 = 2;
+pub const PB_ABI_MINOR: u16 = 3;
 /// "PLUGBRD1".
 pub const PB_MAGIC: u64 = 0x3144_5242_4755_4C50;
 
@@ -137,7 +137,32 @@ pub struct pb_entry {
     pub describe: Option<pb_describe>,
     pub deinit: Option<unsafe extern "C" fn(state: *mut c_void)>,
     pub get_extension: Option<unsafe extern "C" fn(state: *mut c_void, id: *const c_char) -> *const c_void>,
+    /// Since 1.3: how the library was built; the host refuses a build that differs from its own.
+    pub build_pointer_size: u8,
+    pub build_byte_order: u8,
+    pub build_libc: u8,
+    pub build_reserved: u8,
 }
+
+pub const PB_BYTE_ORDER_LITTLE: u8 = 1;
+pub const PB_BYTE_ORDER_BIG: u8 = 2;
+pub const PB_LIBC_GLIBC: u8 = 1;
+pub const PB_LIBC_MUSL: u8 = 2;
+pub const PB_LIBC_BIONIC: u8 = 3;
+
+/// This build's byte order, as `PB_BUILD_BYTE_ORDER` says it in C.
+pub const PB_BUILD_BYTE_ORDER: u8 = if cfg!(target_endian = "big") { PB_BYTE_ORDER_BIG } else { PB_BYTE_ORDER_LITTLE };
+
+/// This build's C library, as `PB_BUILD_LIBC` says it in C (0: not one the host knows).
+pub const PB_BUILD_LIBC: u8 = if cfg!(target_env = "gnu") {
+    PB_LIBC_GLIBC
+} else if cfg!(target_env = "musl") {
+    PB_LIBC_MUSL
+} else if cfg!(target_os = "android") {
+    PB_LIBC_BIONIC
+} else {
+    0
+};
 
 /// The one symbol a provider exports.
 pub const PB_ENTRY_SYMBOL: &str = "plugboard_entry_v1";

@@ -494,6 +494,10 @@ pub fn entry(make: fn() -> Provider) -> *const ffi::pb_entry {
             describe: Some(describe),
             deinit: None,
             get_extension: None,
+            build_pointer_size: std::mem::size_of::<*const u8>() as u8,
+            build_byte_order: ffi::PB_BUILD_BYTE_ORDER,
+            build_libc: ffi::PB_BUILD_LIBC,
+            build_reserved: 0,
         };
         let loaded = Box::new(Loaded { provider, entry, _id: id, _version: version });
         LOADED.store(Box::into_raw(loaded), Ordering::Release);
@@ -696,8 +700,11 @@ mod tests {
 
     #[test]
     fn structs_match_the_header_on_this_target() {
-        // The 1.0 prefixes the host insists on (PB_ENTRY_MIN_SIZE, PB_COMPONENT_MIN_SIZE), and 1.2's full sizes.
-        assert_eq!(std::mem::size_of::<ffi::pb_entry>(), 8 + 4 + 2 + 2 + 6 * std::mem::size_of::<usize>());
+        // The 1.0 prefixes the host insists on (PB_ENTRY_MIN_SIZE, PB_COMPONENT_MIN_SIZE), and the full sizes: the
+        // entry's 1.3 build signature is 4 bytes, padded to the struct's alignment.
+        let build_end = 8 + 4 + 2 + 2 + 6 * std::mem::size_of::<usize>() + 4;
+        let align = std::mem::align_of::<ffi::pb_entry>();
+        assert_eq!(std::mem::size_of::<ffi::pb_entry>(), (build_end + align - 1) / align * align);
         assert_eq!(std::mem::size_of::<ffi::pb_component>(), 8 + 14 * std::mem::size_of::<usize>() + 8);
         assert_eq!(memoffset_meta_len(), 8 + 8 * std::mem::size_of::<usize>());
     }
