@@ -5,8 +5,9 @@ struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a provider skeleton that builds with one command and passes `plugboard inspect`.",
         discussion: """
-            The skeleton carries a copy of the headers it needs (plugboard.h; for C++ also plugboard.hpp and
-            plugboard_json.h), so it builds anywhere. NAME becomes the plugin id
+            The skeleton carries a copy of the SDK files it needs (plugboard.h; for C++ also plugboard.hpp and
+            plugboard_json.h; for Swift plugboard_json.h and PlugboardProviderKit), so it builds anywhere, offline.
+            NAME becomes the plugin id
             (lowercase letters, digits, '_' and '-').
 
             Examples:
@@ -32,18 +33,18 @@ struct New: ParsableCommand {
     func run() throws {
         let sdkDirectory = sdk ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("PluginSDK").path
-        var headers: [(String, String)] = []
-        for header in lang.headers {
-            guard let text = FileManager.default.contents(atPath: sdkDirectory + "/include/" + header) else {
-                throw CommandFailure("cannot find \(header) under \(sdkDirectory)/include; pass --sdk PATH to the PluginSDK directory")
+        var copies: [(String, String)] = []
+        for (source, destination) in try lang.sdkFiles(in: sdkDirectory) {
+            guard let text = FileManager.default.contents(atPath: sdkDirectory + "/" + source) else {
+                throw CommandFailure("cannot find \(source) under \(sdkDirectory); pass --sdk PATH to the PluginSDK directory")
             }
-            headers.append((lang.headerDirectory + "/" + header, String(decoding: text, as: UTF8.self)))
+            copies.append((destination, String(decoding: text, as: UTF8.self)))
         }
         let directory = (output as NSString).appendingPathComponent(name)
         guard !FileManager.default.fileExists(atPath: directory) else {
             throw CommandFailure("\(directory) already exists; choose another NAME or --output")
         }
-        for (path, text) in lang.files(name) + headers {
+        for (path, text) in lang.files(name) + copies {
             let file = (directory as NSString).appendingPathComponent(path)
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
@@ -68,8 +69,22 @@ extension New.Language {
         }
     }
 
-    /// The SDK headers the skeleton builds against: plugboard.hpp includes the other two.
-    var headers: [String] { self == .cpp ? ["plugboard.h", "plugboard_json.h", "plugboard.hpp"] : ["plugboard.h"] }
-
-    var headerDirectory: String { self == .swift ? "Sources/CPlugboard/include" : "include" }
+    /// The SDK files the skeleton builds against, as (path under the SDK directory, path in the skeleton):
+    /// plugboard.hpp includes the other two headers; the Swift kit wraps both C headers and is copied whole, so a
+    /// file added to it is never left behind.
+    func sdkFiles(in sdkDirectory: String) throws -> [(String, String)] {
+        switch self {
+        case .c: return [("include/plugboard.h", "include/plugboard.h")]
+        case .cpp: return ["plugboard.h", "plugboard_json.h", "plugboard.hpp"].map { ("include/" + $0, "include/" + $0) }
+        case .swift:
+            let kit = sdkDirectory + "/swift"
+            guard let files = FileManager.default.subpaths(atPath: kit), !files.isEmpty else {
+                throw CommandFailure("cannot find PlugboardProviderKit under \(kit); pass --sdk PATH to the PluginSDK directory")
+            }
+            let sources = files.filter { $0.hasSuffix(".swift") || $0.hasSuffix(".c") || $0.hasSuffix(".h") }.sorted()
+            let headers: [(String, String)] = ["plugboard.h", "plugboard_json.h"].map { ("include/" + $0, "Sources/PlugboardABI/include/" + $0) }
+            let kitFiles: [(String, String)] = sources.map { ("swift/" + $0, "Sources/" + $0) }
+            return headers + kitFiles + [("swift/provider.exports", "provider.exports")]
+        }
+    }
 }
