@@ -172,12 +172,20 @@ var bundledProviders: [String] { ["calculator", "notes", "greeter"] }
 
 var sdkProducts: [Product] {
     bundledProviders.map { .library(name: $0, type: .dynamic, targets: [$0]) }
-        + [.library(name: "PlugboardLoader", targets: ["PlugboardLoader"])]  // for Benchmarks/FFIOverhead
+        + [.library(name: "PlugboardLoader", targets: ["PlugboardLoader"]),  // for Benchmarks/FFIOverhead
+           // Swift providers as values and closures; linked statically into each provider library.
+           .library(name: "PlugboardProviderKit", targets: ["PlugboardProviderKit"])]
+}
+
+/// A Swift provider library exports plugboard_entry_v1 alone: without a version script every public symbol of the
+/// statically linked kit would be exported too.
+var swiftProviderExports: [LinkerSetting] {
+    [.unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/PluginSDK/swift/provider.exports"], .when(platforms: [.linux]))]
 }
 
 var sdkTargets: [Target] { [
     // The provider ABI header (PluginSDK/include/plugboard.h), exposed to Swift.
-    .target(name: "PlugboardABI", path: "PluginSDK", exclude: ["README.md", "plugboard.pc"],
+    .target(name: "PlugboardABI", path: "PluginSDK", exclude: ["README.md", "plugboard.pc", "swift"],
             sources: ["src"], publicHeadersPath: "include"),
     // libffi, for typed plugin functions.
     .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
@@ -186,7 +194,14 @@ var sdkTargets: [Target] { [
     // Bundled providers: examples authors copy.
     .target(name: "calculator", dependencies: ["PlugboardABI"], path: "Plugins/calculator", publicHeadersPath: "."),
     .target(name: "notes", dependencies: ["PlugboardABI"], path: "Plugins/notes", publicHeadersPath: "."),
-    .target(name: "greeter", dependencies: ["PlugboardABI"], path: "Plugins/greeter", swiftSettings: strict),
+    // The Swift provider kit (PluginSDK/swift, which `plugboard new --lang swift` copies): components as values and
+    // closures, errors thrown, the entry exported by the kit. Its C half finds the provider's declaration.
+    .target(name: "CPlugboardProviderKit", path: "PluginSDK/swift/CPlugboardProviderKit"),
+    .target(name: "PlugboardProviderKit", dependencies: ["PlugboardABI", "CPlugboardProviderKit"],
+            path: "PluginSDK/swift/PlugboardProviderKit", swiftSettings: strict),
+    .testTarget(name: "PlugboardProviderKitTests", dependencies: ["PlugboardProviderKit"], swiftSettings: strict),
+    .target(name: "greeter", dependencies: ["PlugboardProviderKit"], path: "Plugins/greeter", swiftSettings: strict,
+            linkerSettings: swiftProviderExports),
     .testTarget(name: "PlugboardLoaderTests", dependencies: ["PlugboardLoader"], swiftSettings: strict),
 ] }
 

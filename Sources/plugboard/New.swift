@@ -6,7 +6,8 @@ struct New: ParsableCommand {
         abstract: "Create a provider skeleton that builds with one command and passes `plugboard inspect`.",
         discussion: """
             The skeleton carries a copy of the SDK files it needs (plugboard.h; for C++ also plugboard.hpp and
-            plugboard_json.h; for Rust the Rust SDK's sources), so it builds anywhere. NAME becomes the plugin id
+            plugboard_json.h; for Swift plugboard_json.h and PlugboardProviderKit; for Rust the Rust SDK's sources), so
+            it builds anywhere, offline. NAME becomes the plugin id
             (lowercase letters, digits, '_' and '-').
 
             Examples:
@@ -34,7 +35,7 @@ struct New: ParsableCommand {
         let sdkDirectory = sdk ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("PluginSDK").path
         var copies: [(String, String)] = []
-        for (source, destination) in lang.sdkFiles {
+        for (source, destination) in try lang.sdkFiles(in: sdkDirectory) {
             guard let text = FileManager.default.contents(atPath: sdkDirectory + "/" + source) else {
                 throw CommandFailure("cannot find \(source) under \(sdkDirectory); pass --sdk PATH to the PluginSDK directory")
             }
@@ -69,14 +70,23 @@ extension New.Language {
         }
     }
 
-    /// The SDK files the skeleton builds against (relative to PluginSDK) and where the skeleton keeps its copy:
-    /// plugboard.hpp includes the other two headers; the Rust SDK's sources become the skeleton's path dependency.
-    var sdkFiles: [(source: String, destination: String)] {
+    /// The SDK files the skeleton builds against, as (path under the SDK directory, path in the skeleton):
+    /// plugboard.hpp includes the other two headers; the Rust SDK's sources become the skeleton's path dependency; the Swift kit wraps both C headers and is copied whole, so a
+    /// file added to it is never left behind.
+    func sdkFiles(in sdkDirectory: String) throws -> [(String, String)] {
         switch self {
-        case .c: [("include/plugboard.h", "include/plugboard.h")]
-        case .cpp: ["plugboard.h", "plugboard_json.h", "plugboard.hpp"].map { ("include/" + $0, "include/" + $0) }
-        case .swift: [("include/plugboard.h", "Sources/CPlugboard/include/plugboard.h")]
-        case .rust: ["lib.rs", "ffi.rs", "json.rs"].map { ("rust/src/" + $0, "plugboard/src/" + $0) }
+        case .c: return [("include/plugboard.h", "include/plugboard.h")]
+        case .cpp: return ["plugboard.h", "plugboard_json.h", "plugboard.hpp"].map { ("include/" + $0, "include/" + $0) }
+        case .swift:
+            let kit = sdkDirectory + "/swift"
+            guard let files = FileManager.default.subpaths(atPath: kit), !files.isEmpty else {
+                throw CommandFailure("cannot find PlugboardProviderKit under \(kit); pass --sdk PATH to the PluginSDK directory")
+            }
+            let sources = files.filter { $0.hasSuffix(".swift") || $0.hasSuffix(".c") || $0.hasSuffix(".h") }.sorted()
+            let headers: [(String, String)] = ["plugboard.h", "plugboard_json.h"].map { ("include/" + $0, "Sources/PlugboardABI/include/" + $0) }
+            let kitFiles: [(String, String)] = sources.map { ("swift/" + $0, "Sources/" + $0) }
+            return headers + kitFiles + [("swift/provider.exports", "provider.exports")]
+        case .rust: return ["lib.rs", "ffi.rs", "json.rs"].map { ("rust/src/" + $0, "plugboard/src/" + $0) }
         }
     }
 

@@ -198,6 +198,27 @@ private func configFile(_ text: String) throws -> String {
         #expect(inspected.status == 0, "\(inspected.stderr)")
         #expect(inspected.stdout.contains("  plugin      sample 0.1.0"))
         #expect(inspected.stdout.contains("\ntool echo 1.0"))
+        if language == "swift" { try await Self.serveAndCallTheSwiftSkeleton(built: library) }
+    }
+
+    /// The Swift skeleton (on PlugboardProviderKit), served: both echo versions answer, and the error 2.0 throws
+    /// reaches the client as a tool error while the host keeps serving. Called with the build the test above made.
+    static func serveAndCallTheSwiftSkeleton(built library: String) async throws {
+        let directory = BuildProducts.temporaryDirectory("new-swift-serve")
+        try FileManager.default.copyItem(atPath: library, toPath: directory + "/libsample.so")
+        let server = try await CppSDKTests.serve(directory, mounts: [("s", "sample")])
+        let text = "hi there"
+        let one = await CppSDKTests.call(server, 1, "s_echo", #"{"text":"\#(text)"}"#, version: "1.0")
+        #expect(one?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == text, "\(String(describing: one))")
+        let two = await CppSDKTests.call(server, 2, "s_echo", #"{"text":"\#(text)"}"#, version: "2.0")
+        #expect(two?["result"]?["structuredContent"]?["text"]?.stringValue == text, "\(String(describing: two))")
+        #expect(two?["result"]?["structuredContent"]?["length"]?.doubleValue == Double(text.utf8.count))
+        let refused = await CppSDKTests.call(server, 3, "s_echo", #"{"text":""}"#, version: "2.0")
+        #expect(refused?["result"]?["isError"] == .bool(true), "\(String(describing: refused))")
+        #expect(refused?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "nothing to echo: 'text' is empty")
+        let after = await CppSDKTests.call(server, 4, "s_echo", #"{"text":"again"}"#, version: "1.0")
+        #expect(after?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "again")
+        #expect(await server.finish() == 0)
     }
 
     /// The C++ skeleton, served: both echo versions answer, and the exception 2.0 throws reaches the client as a
