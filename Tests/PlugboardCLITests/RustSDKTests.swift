@@ -85,6 +85,13 @@ import Testing
         let prompt = await server.request(11, "prompts/get", #"{"name":"wc_summarize","arguments":{"text":"a \"b\""}}"#)
         #expect(prompt?["result"]?["messages"]?.arrayValue?.first?["content"]?["text"]?.stringValue == "Summarize in one line:\na \"b\"",
                 "\(String(describing: prompt))")
+
+        // A typed function: the host checks the arguments against the types the Rust signature gave, and calls it.
+        let (wordCount, sentenceCount) = (27.0, 4.0)
+        let ratio = await CppSDKTests.call(server, 12, "wc_ratio", #"{"words":\#(wordCount),"sentences":\#(sentenceCount)}"#)
+        #expect(ratio?["result"]?["structuredContent"]?["result"]?.doubleValue == wordCount / sentenceCount, "\(String(describing: ratio))")
+        let wrong = await CppSDKTests.call(server, 13, "wc_ratio", #"{"words":"many","sentences":1}"#)
+        #expect(wrong?["error"]?["code"] == .number("-32602"), "\(String(describing: wrong))")
         #expect(await server.finish() == 0)
     }
 

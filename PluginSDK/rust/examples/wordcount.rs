@@ -3,13 +3,14 @@
 //!   tool count 1.0      text: string                  -> the number of words, as text
 //!   tool count 2.0      text: string; unique: bool    -> text + structuredContent {words, characters[, unique]}
 //!   tool explode        reason: string                -> always panics: the client gets a tool error instead
+//!   tool ratio          words, sentences: number      -> words per sentence (a typed function: no JSON here)
 //!   resource wordcount://about                        -> a line of text
 //!   prompt summarize    text: string                  -> one user message
 //!
 //! Build: cargo build --offline --release --example wordcount   (target/release/examples/libwordcount.so)
 use std::collections::BTreeSet;
 
-use plugboard::{prompt, resource, tool, Call, Error, Object, Output, Provider};
+use plugboard::{function, prompt, resource, tool, Call, Error, Object, Output, Provider};
 
 const TEXT_SCHEMA: &str = r#"{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}"#;
 
@@ -28,6 +29,15 @@ fn count_words_and_characters(call: &Call<'_>) -> Result<Output, Error> {
         result = result.number("unique", unique.len() as f64);
     }
     Ok(Output::object(&result))
+}
+
+// A typed function: the host builds its schema from the types and names, checks the arguments and calls it.
+extern "C" fn ratio(words: f64, sentences: f64) -> f64 {
+    if sentences == 0.0 {
+        0.0
+    } else {
+        words / sentences
+    }
 }
 
 fn provider() -> Provider {
@@ -75,6 +85,11 @@ fn provider() -> Provider {
                 .description("Asks for a one-line summary of a text")
                 .arguments(r#"[{"name":"text","description":"what to summarize","required":true}]"#)
                 .handler(|call| Ok(Output::user_message(&format!("Summarize in one line:\n{}", call.args().string("text")?)))),
+        )
+        .function(
+            function("ratio", &["words", "sentences"], ratio as extern "C" fn(f64, f64) -> f64)
+                .description("Words per sentence")
+                .reentrant(),
         )
 }
 

@@ -27,8 +27,10 @@
 //! it is marked `.reentrant()`; handlers are `Send + Sync` because different components may run at once.
 
 pub mod ffi;
+mod function;
 mod json;
 
+pub use function::{function, Function, FunctionValue, TypedFunction};
 pub use json::{number, quote, Args, Object};
 
 use std::any::Any;
@@ -392,15 +394,21 @@ pub struct Provider {
     id: String,
     version: String,
     components: Vec<Component>,
+    functions: Vec<Function>,
     init: Option<Init>,
 }
 
 impl Provider {
     pub fn new(id: &str, version: &str) -> Provider {
-        Provider { id: id.to_string(), version: version.to_string(), components: Vec::new(), init: None }
+        Provider { id: id.to_string(), version: version.to_string(), components: Vec::new(), functions: Vec::new(), init: None }
     }
     pub fn component(mut self, component: Component) -> Provider {
         self.components.push(component);
+        self
+    }
+    /// A typed function as a tool (`plugboard::function`): the host checks its arguments and calls it directly.
+    pub fn function(mut self, function: Function) -> Provider {
+        self.functions.push(function);
         self
     }
     /// Runs once, with the mount's configuration object, before anything is registered; an error refuses
@@ -625,6 +633,30 @@ unsafe extern "C" fn describe(_state: *mut c_void, registrar: *mut ffi::pb_regis
             // The host says what is wrong with a refused registration itself.
             if add(registrar, &raw) != 0 {
                 return Err(String::new());
+            }
+        }
+        if !provider.functions.is_empty() {
+            let add_function = (*registrar).add_function.ok_or("the host's registrar has no add_function")?;
+            for function in &provider.functions {
+                let mut strings = Registration { strings: Vec::new() };
+                let mut names: Vec<*const c_char> = Vec::new();
+                for parameter in &function.parameters {
+                    names.push(strings.required(parameter)?);
+                }
+                names.push(std::ptr::null());
+                let status = add_function(
+                    registrar,
+                    strings.required(&function.name)?,
+                    strings.text(&function.version)?,
+                    strings.required(&function.signature)?,
+                    function.address,
+                    names.as_ptr(),
+                    strings.text(&function.description)?,
+                    function.flags,
+                );
+                if status != 0 {
+                    return Err(String::new());
+                }
             }
         }
         Ok(())
