@@ -207,18 +207,7 @@ private func configFile(_ text: String) throws -> String {
         let directory = BuildProducts.temporaryDirectory("new-swift-serve")
         try FileManager.default.copyItem(atPath: library, toPath: directory + "/libsample.so")
         let server = try await CppSDKTests.serve(directory, mounts: [("s", "sample")])
-        let text = "hi there"
-        let one = await CppSDKTests.call(server, 1, "s_echo", #"{"text":"\#(text)"}"#, version: "1.0")
-        #expect(one?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == text, "\(String(describing: one))")
-        let two = await CppSDKTests.call(server, 2, "s_echo", #"{"text":"\#(text)"}"#, version: "2.0")
-        #expect(two?["result"]?["structuredContent"]?["text"]?.stringValue == text, "\(String(describing: two))")
-        #expect(two?["result"]?["structuredContent"]?["length"]?.doubleValue == Double(text.utf8.count))
-        let refused = await CppSDKTests.call(server, 3, "s_echo", #"{"text":""}"#, version: "2.0")
-        #expect(refused?["result"]?["isError"] == .bool(true), "\(String(describing: refused))")
-        #expect(refused?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "nothing to echo: 'text' is empty")
-        let after = await CppSDKTests.call(server, 4, "s_echo", #"{"text":"again"}"#, version: "1.0")
-        #expect(after?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "again")
-        #expect(await server.finish() == 0)
+        await Self.expectTheEchoSkeletonAnswers(server, text: "hi there", arguments: #"{"text":"hi there"}"#)
     }
 
     /// The C++ skeleton, served: both echo versions answer, and the exception 2.0 throws reaches the client as a
@@ -232,17 +221,7 @@ private func configFile(_ text: String) throws -> String {
         try #require(build.status == 0, "\(build.stdout)\(build.stderr)")
         let server = try await CppSDKTests.serve(project, mounts: [("s", "sample")])
 
-        let one = await CppSDKTests.call(server, 1, "s_echo", #"{"text":"hi there"}"#, version: "1.0")
-        #expect(one?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "hi there", "\(String(describing: one))")
-        let two = await CppSDKTests.call(server, 2, "s_echo", #"{"text":"hi there"}"#, version: "2.0")
-        #expect(two?["result"]?["structuredContent"]?["text"]?.stringValue == "hi there", "\(String(describing: two))")
-        #expect(two?["result"]?["structuredContent"]?["length"]?.doubleValue == Double("hi there".utf8.count))
-        let refused = await CppSDKTests.call(server, 3, "s_echo", #"{"text":""}"#, version: "2.0")
-        #expect(refused?["result"]?["isError"] == .bool(true), "\(String(describing: refused))")
-        #expect(refused?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "nothing to echo: 'text' is empty")
-        let after = await CppSDKTests.call(server, 4, "s_echo", #"{"text":"again"}"#, version: "1.0")
-        #expect(after?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == "again")
-        #expect(await server.finish() == 0)
+        await Self.expectTheEchoSkeletonAnswers(server, text: "hi there", arguments: #"{"text":"hi there"}"#)
     }
 
     /// The Rust skeleton's one command. CARGO_TARGET_DIR is named so that one set in the environment cannot move
@@ -268,6 +247,13 @@ private func configFile(_ text: String) throws -> String {
 
         let text = "hi \"there\" ü"
         let arguments = #"{"text":"hi \"there\" \u00fc"}"#
+        await Self.expectTheEchoSkeletonAnswers(server, text: text, arguments: arguments)
+    }
+
+    /// What every language's skeleton promises, mounted as `s`: echo 1.0 answers with the text, 2.0 with the text
+    /// and its UTF-8 length as structured content, 2.0 with an empty text fails as a tool error, and the host keeps
+    /// serving afterwards. Ends the server.
+    static func expectTheEchoSkeletonAnswers(_ server: StdioServer, text: String, arguments: String) async {
         let one = await CppSDKTests.call(server, 1, "s_echo", arguments, version: "1.0")
         #expect(one?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue == text, "\(String(describing: one))")
         let two = await CppSDKTests.call(server, 2, "s_echo", arguments, version: "2.0")
