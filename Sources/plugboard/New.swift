@@ -86,7 +86,13 @@ extension New.Language {
             let headers: [(String, String)] = ["plugboard.h", "plugboard_json.h"].map { ("include/" + $0, "Sources/PlugboardABI/include/" + $0) }
             let kitFiles: [(String, String)] = sources.map { ("swift/" + $0, "Sources/" + $0) }
             return headers + kitFiles + [("swift/provider.exports", "provider.exports")]
-        case .rust: return ["lib.rs", "ffi.rs", "json.rs"].map { ("rust/src/" + $0, "plugboard/src/" + $0) }
+        case .rust:
+            // Every source of the crate, so a module added to it is never left behind.
+            guard let sources = try? FileManager.default.contentsOfDirectory(atPath: sdkDirectory + "/rust/src").filter({ $0.hasSuffix(".rs") }),
+                  !sources.isEmpty else {
+                throw CommandFailure("cannot find the Rust SDK under \(sdkDirectory)/rust/src; pass --sdk PATH to the PluginSDK directory")
+            }
+            return sources.sorted().map { ("rust/src/" + $0, "plugboard/src/" + $0) }
         }
     }
 
