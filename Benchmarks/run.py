@@ -138,6 +138,37 @@ class Bench:
     def floor(self):
         return [os.path.join(self.work, "floor")]
 
+    def nginx_floor(self, http_port):
+        """Debian's nginx answering every POST with the fixed bytes of a tools/call result: the HTTP floor (what
+        the machine can do per request with a real HTTP server and no work), one worker per core, keep-alive on."""
+        prefix = os.path.join(self.work, f"nginx-{http_port}")
+        os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+        answer = '{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"3"}],"structuredContent":{"result":3}}}'
+        config = os.path.join(prefix, "nginx.conf")
+        with open(config, "w") as file:
+            file.write(f"""worker_processes {os.cpu_count() or 1};
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log crit;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path {prefix}/body;
+    server {{
+        listen 127.0.0.1:{http_port};
+        location / {{ default_type application/json; return 200 '{answer}'; }}
+    }}
+}}
+""")
+        return [shutil.which("nginx") or "/usr/sbin/nginx", "-p", prefix, "-c", config, "-g", "daemon off;"]
+
+    def socketpair_floor(self, count):
+        """One cross-process round trip over an AF_UNIX socketpair, frames the size of a small call: the floor of
+        a sandboxed call."""
+        done = subprocess.run([os.path.join(self.work, "socketpair_pingpong"), str(max(2000, count // 5) if self.quick else count)],
+                              capture_output=True, text=True, timeout=600, check=True)
+        return json.loads(done.stdout)
+
     # -- Measurements -------------------------------------------------------------------------------------------
 
     def stdio(self, server, n, inflight, era="legacy", method="tools/call", tool="add", args='{"a":1,"b":2}', version=None):
@@ -203,12 +234,14 @@ class Bench:
         }
         if self.sandbox:
             one["plugboard sandboxed"] = lambda: self.stdio(pb("sandboxed"), 30000, 1, tool="math_add")
+            one["socketpair round trip (the sandbox's floor)"] = lambda: self.socketpair_floor(50000)
             sixteen["plugboard sandboxed"] = lambda: self.stdio(pb("sandboxed"), 100000, 16, tool="math_add")
         pinned = {
             "plugboard": lambda: self.stdio(pb(), 50000, 1, tool="math_calculate", args='{"a":1,"b":2,"op":"add"}', version="1.0"),
             "fastmcp": lambda: self.stdio(fm(), 2000, 1, tool="calculate", args='{"a":1,"b":2,"op":"add"}', version="1.0"),
         }
         http = {
+            "nginx fixed bytes (the floor)": lambda: self.http(self.nginx_floor, "/mcp", "sessionless", tool="math_add"),
             "plugboard sessionless": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "sessionless", tool="math_add"),
             "plugboard session": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "session", tool="math_add"),
             "fastmcp sessionless": lambda: self.http(lambda p: fm(http_port=p), "/mcp", "sessionless"),
@@ -398,9 +431,16 @@ def report(results):
         bars.append(f"- HTTP 16 connections: JWT / static team token req/s (the JWT's own cost): {jwt_over_static:,.2f}")
     bar("start-up: scan on with a warm registry / scan off",
         ratio(server(SCANNING, "scan on, registry warm").get("startup_ms"), server(SCANNING, "scan off").get("startup_ms")), 1.1, False)
+    bar("HTTP 16 connections: Plugboard sessionless / nginx fixed bytes req/s",
+        ratio(server(http, "plugboard sessionless").get("calls_per_s"), server(http, "nginx fixed bytes (the floor)").get("calls_per_s")), 0.5)
     sandboxed = server(one, "plugboard sandboxed").get("p50_us")
     if sandboxed:
-        bars.append(f"- sandboxed call overhead at p50: {sandboxed - server(one, 'plugboard')['p50_us']:,.1f} µs (bar < 50 µs)")
+        overhead = sandboxed - server(one, 'plugboard')['p50_us']
+        bars.append(f"- sandboxed call overhead at p50: {overhead:,.1f} µs (bar < 50 µs)")
+        floor = server(one, "socketpair round trip (the sandbox's floor)").get("p50_us")
+        if floor:
+            bars.append(f"- sandboxed call overhead / one socketpair round trip at p50: {overhead / floor:,.2f}× "
+                        f"({overhead:,.1f} µs against {floor:,.1f} µs)")
     return "\n".join(lines) + "\n\nBars (ratios from this run):\n" + "\n".join(bars)
 
 
