@@ -11,18 +11,17 @@ enum Provenance {
                       where place: String, onEvent: (HostEvent) -> Void) -> Result<RuntimeConfig.TrustedKey?, ProviderLoadFailure> {
         let keys = policy.trustedKeys + alsoTrusted.filter { !policy.trustedKeys.contains($0) }
         guard policy.requireSignature || !keys.isEmpty else { return .success(nil) }
-        let check = SignatureCheck(trusted: keys.map { SignatureCheck.TrustedKey(name: $0.name, publicKey: $0.publicKey) })
-        switch check.verify(file: file) {
-        case .success(let signer):
-            let key = keys.first { $0.publicKey == signer.publicKey }!
+        switch SignatureCheck(trustedKeys: keys.map(\.publicKey)).verify(file: file) {
+        case .success(let publicKey):
+            let key = keys.first { $0.publicKey == publicKey }!
             if policy.requireSignature, !policy.trustedKeys.contains(key) {
                 return .failure(ProviderLoadFailure(file: file, message: "\(file): refused: it is signed by key '\(key.name)', "
-                    + "which \(place) does not trust (it trusts: \(policy.trustedKeys.map(\.name).joined(separator: ", ")))"))
+                    + "which \(place) does not trust (it trusts: \(policy.trustedKeys.map(\.name).joined(separator: ", ")))", kind: .refused))
             }
             return .success(key)
         case .failure(let refusal):
             if policy.requireSignature {
-                return .failure(ProviderLoadFailure(file: file, message: "\(file): refused: \(refusal) (\(place) requires signed providers)"))
+                return .failure(ProviderLoadFailure(file: file, message: "\(file): refused: \(refusal) (\(place) requires signed providers)", kind: .refused))
             }
             if refusal != .missing {  // a signature that fails where none is required: loaded as unsigned, said out loud
                 onEvent(.warning("\(file): loaded as unsigned: \(refusal)"))

@@ -4,28 +4,13 @@ import Foundation
 /// Verifies a provider file's detached signature against trusted keys, reading only the file's bytes (never
 /// loading it): a file that fails is refused before the host maps any of its code.
 public struct SignatureCheck: Sendable {
-    public struct TrustedKey: Sendable, Equatable {
-        public var name: String
-        public var publicKey: String
+    /// The trusted public keys, as `PublicKeyText` writes them; what they are called is the caller's business.
+    public let trustedKeys: [String]
 
-        public init(name: String, publicKey: String) {
-            self.name = name
-            self.publicKey = publicKey
-        }
-    }
+    public init(trustedKeys: [String]) { self.trustedKeys = trustedKeys }
 
-    /// Who signed a file, as the audit trail and the team checks see it.
-    public struct Signer: Sendable, Hashable {
-        public var keyName: String
-        public var publicKey: String
-    }
-
-    public let trusted: [TrustedKey]
-
-    public init(trusted: [TrustedKey]) { self.trusted = trusted }
-
-    /// The signer of `file` (its signature at `file.sig`), or why it has none that a trusted key made.
-    public func verify(file: String) -> Result<Signer, SignatureRefusal> {
+    /// The trusted public key that signed `file` (its signature at `file.sig`), or why no trusted key did.
+    public func verify(file: String) -> Result<String, SignatureRefusal> {
         guard let signatureBytes = FileManager.default.contents(atPath: file + PluginSignature.fileSuffix) else {
             return .failure(.missing)
         }
@@ -40,14 +25,12 @@ public struct SignatureCheck: Sendable {
         let digest = Array(SHA256.hash(data: contents))
         let actual = PluginSignature.hex(digest)
         guard signature.sha256 == actual else { return .failure(.otherFile(signed: signature.sha256, actual: actual)) }
-        guard let trustedKey = trusted.first(where: { $0.publicKey == signature.publicKey }) else {
-            return .failure(.untrustedKey(signature.publicKey))
-        }
-        guard case .success(let key) = PublicKeyText.parse(trustedKey.publicKey),
+        guard trustedKeys.contains(signature.publicKey) else { return .failure(.untrustedKey(signature.publicKey)) }
+        guard case .success(let key) = PublicKeyText.parse(signature.publicKey),
               key.isValidSignature(signature.signature, for: PluginSignature.message(digest: digest)) else {
             return .failure(.badSignature)
         }
-        return .success(Signer(keyName: trustedKey.name, publicKey: trustedKey.publicKey))
+        return .success(signature.publicKey)
     }
 
     /// Signs `file` with `key`, writing `file.sig`; returns the signature file's path.
