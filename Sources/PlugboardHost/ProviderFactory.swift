@@ -24,12 +24,20 @@ public struct PluginIdentity: Sendable, Hashable {
 
 /// Why a provider file was skipped, in words an operator can act on (the loader's message names the file).
 public struct ProviderLoadFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kept the file out: it could not be loaded, its signature did not satisfy a policy, or its scan in a
+    /// sandboxed worker crashed or hung (quarantined until the file changes).
+    public enum Kind: String, Sendable, Hashable {
+        case skipped, refused, quarantined
+    }
+
     public var file: String
     public var message: String
+    public var kind: Kind
 
-    public init(file: String, message: String) {
+    public init(file: String, message: String, kind: Kind = .skipped) {
         self.file = file
         self.message = message
+        self.kind = kind
     }
 
     public var description: String { message }

@@ -25,7 +25,8 @@ public final class ScanningProviderFactory: ProviderFactory {
             ?? registry.record(PluginScan.scan(file: file, timeout: timeout), for: file, stamp: stamp)
         if case .misbehaved(let detail) = entry.outcome {
             throw ProviderLoadFailure(file: file, message: "\(file): quarantined: its scan in a sandboxed worker (\(entry.scannedAt)) "
-                + "failed: \(detail); the host will not open it until the file changes (fix the plugin and replace the file)")
+                + "failed: \(detail); the host will not open it until the file changes (fix the plugin and replace the file)",
+                kind: .quarantined)
         }
         return try inner.identify(file: file)
     }

@@ -15,18 +15,12 @@ enum ProviderFiles {
                          "version": .string(plugin.version), "sha256": .string(plugin.digest),
                          "signed_by": plugin.signedBy.map { .string($0.name) } ?? .null])
             } + skipped.map { failure in
-                .object(["file": .string(failure.file), "status": .string(status(of: failure)), "reason": .string(failure.message)])
+                .object(["file": .string(failure.file), "status": .string(failure.kind.rawValue), "reason": .string(failure.message)])
             }
             return JSONValue.array(rows).jsonText
         }
         let rows = files.map { [$0.file, "loaded", "\($0.id) \($0.version)", $0.signedBy.map { "signed by \($0.name)" } ?? "unsigned"] }
-            + skipped.map { [$0.file, status(of: $0), "", $0.message] }
+            + skipped.map { [$0.file, $0.kind.rawValue, "", $0.message] }
         return rows.isEmpty ? "no provider files found" : TextTable.render(header: ["FILE", "STATUS", "PROVIDER", "DETAIL"], rows: rows)
-    }
-
-    static func status(of failure: ProviderLoadFailure) -> String {
-        if failure.message.contains(": quarantined: ") { return "quarantined" }
-        if failure.message.contains(": refused: ") { return "refused" }
-        return "skipped"
     }
 }

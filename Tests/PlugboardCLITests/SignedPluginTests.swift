@@ -92,6 +92,12 @@ struct SignedPluginTests {
         let validate = try await CommandRun.plugboard("validate", "--config", directory + "/runtime.json")
         #expect(validate.status != 0)
         #expect((validate.stdout + validate.stderr).contains("\(plugins)/tampered.so: refused: its signature is of another file"))
+        let listing = try await CommandRun.plugboard("list", "--providers", "--json", "--config", directory + "/runtime.json")
+        let rows = try JSONParser.parse(listing.stdout).arrayValue ?? []
+        let status = { (name: String) in rows.first { $0["file"]?.stringValue == plugins + "/" + name }?["status"]?.stringValue }
+        #expect(status("dropin.so") == "loaded", "\(listing.stdout)\(listing.stderr)")
+        #expect(status("unsigned.so") == "refused")
+        #expect(status("tampered.so") == "refused")
         let audit = try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
         let load = try #require(audit.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
             .first { $0["event"]?.stringValue == "load" && $0["provider"]?.stringValue == "dropin" })
