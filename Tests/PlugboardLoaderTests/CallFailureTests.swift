@@ -6,7 +6,8 @@ import Testing
 @Suite struct CallFailureTests {
     let directory = TestSupport.temporaryDirectory("call-failures")
 
-    @Test func handlerThatNeverAnswersTimesOutAndFreesTheCaller() async throws {
+    /// The handlers never answer: a caller that was held would never return, and the time limit would fail it.
+    @Test(.timeLimit(.minutes(1))) func handlerThatNeverAnswersTimesOutAndFreesTheCaller() async throws {
         let file = try await TestSupport.fixture("never_answers", into: directory)
         let provider = try TestSupport.loader(deadline: .milliseconds(300)).load(file: file)
         let clock = ContinuousClock()
@@ -18,8 +19,9 @@ import Testing
         #expect(forgotten == InvocationError(.timedOut,
             "tool 'forget' of plugin 'never_answers' did not answer within 0.3 seconds; the call was abandoned"))
         let elapsed = clock.now - start
-        // Two deadlines of 0.3 s; the upper bound only says the caller was not held (the machine may be busy).
-        #expect(elapsed >= .milliseconds(600) && elapsed < .seconds(10))
+        // Two deadlines of 0.3 s, each waited out. How much longer it took is the machine's load, not the loader's
+        // (the whole suite on two cores has taken 18 s here).
+        #expect(elapsed >= .milliseconds(600))
         // The hung component does not hold up the others.
         let fine = try await provider.callTool("fine")
         #expect(fine.firstText == "ok")
