@@ -71,6 +71,17 @@ public final class TeamAccess: BearerAuthenticator {
         return .refused(tokenGiven: true)
     }
 
+    /// Only a success is decided here: a token to refuse goes through `authenticate`, which reports it.
+    public func authenticateNow(authorization: String, resource: String) -> Principal? {
+        guard let token = Self.bearerToken(authorization) else { return nil }
+        let digest = TokenDigest.of(token)
+        guard !issuers.isEmpty, UnverifiedToken.looksLikeJWT(token) else { return staticTokens.principal(digest: digest) }
+        let now = Date().timeIntervalSince1970
+        guard let entry = verified.find(digest, now: now, skew: Double(identity.clockSkewSeconds)),
+              audienceCheck(entry.audiences, issuer: issuers[entry.issuer], resource: resource) == nil else { return nil }
+        return entry.principal
+    }
+
     /// The token of `Bearer <token>`. RFC 6750: the scheme is case-insensitive; exactly one space before the
     /// token. Read in place: this runs on every request.
     static func bearerToken(_ authorization: String) -> Substring? {

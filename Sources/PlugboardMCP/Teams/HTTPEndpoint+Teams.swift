@@ -26,7 +26,12 @@ extension HTTPEndpoint {
     /// (`max_rate_wait_ms`) waits here, as a suspended task, and is then admitted; its wait is noted on `message`.
     /// With fleet quotas, the fleet's store is asked first (one round trip) and its wait is kept the same way.
     func admit(_ message: inout IncomingMessage, session: MCPSession, requestBytes: Int) async -> MCPServer.Admission {
-        var admission = server.admit(message, session: session, requestBytes: requestBytes, acrossFleet: true)
+        await settle(server.admit(message, session: session, requestBytes: requestBytes, acrossFleet: true), of: &message, session: session)
+    }
+
+    /// The admission `server.admit` gave, once its waiting is done: the fleet asked, the team's turn come.
+    func settle(_ admission: MCPServer.Admission, of message: inout IncomingMessage, session: MCPSession) async -> MCPServer.Admission {
+        var admission = admission
         if case .askFleet(let gate) = admission {
             admission = await server.admitAcrossFleet(message, session: session, gate: gate)
         }
@@ -109,11 +114,19 @@ extension HTTPEndpoint {
 
     /// 429 for a quota refusal; `Retry-After` (whole seconds, at least 1) when a rate limit says when.
     static func tooManyRequests(_ reply: [UInt8], retryAfter: Duration?) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if let retryAfter {
-            headers[Self.retryAfter] = String(max(1, Int(retryAfter.inSeconds.rounded(.up))))
-        }
+        var headers = retryAfterHeader(retryAfter)
+        headers[.contentType] = "application/json"
         return Response(status: .tooManyRequests, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply)))
+    }
+
+    static func tooManyRequests(_ reply: [UInt8], retryAfter: Duration?) -> InlineResponse {
+        .json(reply, status: .tooManyRequests, headers: retryAfterHeader(retryAfter))
+    }
+
+    /// `Retry-After` in whole seconds, at least 1, when a rate limit says when.
+    private static func retryAfterHeader(_ retryAfter: Duration?) -> HTTPFields {
+        guard let retryAfter else { return [:] }
+        return [Self.retryAfter: String(max(1, Int(retryAfter.inSeconds.rounded(.up))))]
     }
 
     /// The request-size limit for this principal: the server's, or the team's quota when it is smaller.

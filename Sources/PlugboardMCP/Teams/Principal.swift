@@ -72,6 +72,10 @@ public enum Authentication: Sendable {
 public protocol BearerAuthenticator: Sendable {
     /// `resource` is the canonical URL of the surface the request came to: the audience a JWT must name.
     func authenticate(authorization: String?, resource: String) async -> Authentication
+    /// The principal of a credential known already (a static token, a JWT verified before and still valid), found
+    /// without waiting; nil when deciding needs `authenticate` (a token not seen yet, or one to refuse). The HTTP
+    /// hot path answers on an event loop, which never waits.
+    func authenticateNow(authorization: String, resource: String) -> Principal?
     /// Each team's routing tables, so the transport can tell a team's sessions when their lists change.
     var teamStores: [String: RoutingTableStore] { get }
     /// The server's configured public base URL (`https://mcp.example.com`); nil: the request's `Host` says.
@@ -81,4 +85,8 @@ public protocol BearerAuthenticator: Sendable {
     func resourceMetadata(resource: String) -> JSONValue?
     /// Whether `resourceMetadata` gives a document (the 401 challenge then points to it).
     var offersResourceMetadata: Bool { get }
+}
+
+extension BearerAuthenticator {
+    public func authenticateNow(authorization: String, resource: String) -> Principal? { nil }
 }

@@ -15,9 +15,11 @@ enum ProtectedResource {
 
     /// The server's public base URL: the configured one, else the scheme-less `Host` of the request on plain HTTP.
     static func baseURL(configured: String?, request: Request) -> String {
-        if let configured { return configured }
-        let host = request.head.authority ?? "localhost"
-        return "http://\(host)"
+        baseURL(configured: configured, authority: request.head.authority)
+    }
+
+    static func baseURL(configured: String?, authority: String?) -> String {
+        configured ?? "http://\(authority ?? "localhost")"
     }
 
     static func metadataURL(base: String, path: String) -> String { base + metadataPath + path }

@@ -14,7 +14,9 @@ struct ClientRequestContext: Hummingbird.RequestContext, RemoteAddressRequestCon
 
     /// The client a per-client bound counts against: the team token (a JWT's subject) when there is one, else the
     /// peer's IP.
-    func client(principal: Principal?) -> String {
+    func client(principal: Principal?) -> String { Self.client(principal: principal, remoteAddress: remoteAddress) }
+
+    static func client(principal: Principal?, remoteAddress: SocketAddress?) -> String {
         if let identity = principal?.identity { return "issuer \(identity.issuer) subject \(identity.subject)" }
         if let principal { return "team \(principal.team) token \(principal.tokenID ?? "-")" }
         return remoteAddress?.ipAddress ?? "unknown peer"

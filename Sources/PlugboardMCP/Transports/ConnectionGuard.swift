@@ -13,6 +13,8 @@ struct ConnectionGuard: Sendable {
     let limits: HTTPLimits
     let counts = ConnectionCounts()
     let logger: Logger
+    /// The surfaces whose POSTs the hot path answers on the event loop (InlineHTTPHandler.swift).
+    let inline: InlineRoutes
 
     /// Hummingbird's HTTP/1.1 server with this guard in front of every connection.
     var server: HTTPServerBuilder {
@@ -74,7 +76,9 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         let address = channel.remoteAddress?.ipAddress ?? "unknown peer"
         let admission = self.guard.counts.admit(address, limits: self.guard.limits)
         let deadlines = ConnectionDeadlines(timeouts: self.guard.timeouts)
-        let inner = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [deadlines.requests]))
+        let inline = self.guard.inline
+        let inner = HTTP1Channel(responder: responder, configuration: .init(
+            additionalChannelHandlers: [deadlines.requests, InlineHTTPHandler(routes: inline)]))
         do {
             if admission == .admitted {
                 let counts = self.guard.counts

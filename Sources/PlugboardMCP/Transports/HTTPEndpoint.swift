@@ -136,17 +136,7 @@ struct HTTPEndpoint: Sendable {
         let canStream = streaming && ["tools/call", "prompts/get", "resources/read"].contains(message.method)
             && (request.headers[.accept]?.contains("text/event-stream") ?? false)
         if !canStream {
-            // Answered in place when nothing has to wait (a list, a typed function known to be quick): no task
-            // and no handler thread. Anything that might block goes to `respond`, never onto this pool thread.
-            let answer: [UInt8]?
-            if let duplicate = server.duplicateReply(to: message, session: session) {
-                answer = duplicate
-            } else {
-                switch server.respondNow(to: message, session: session, policy: .onlyIfKnownQuick) {
-                case .answered(let now): answer = now
-                case .deferred(let routed): answer = await server.respond(to: message, session: session, notify: { _ in }, routed: routed)
-                }
-            }
+            let answer = await finish(replyNow(to: message, session: session), of: message, session: session)
             let reply = server.complete(answer, for: message, admission: admission)
             guard let reply else { return Response(status: .accepted, headers: extraHeaders) }
             var headers = extraHeaders
@@ -174,6 +164,21 @@ struct HTTPEndpoint: Sendable {
                 throw error
             }
         })
+    }
+
+    /// Answered in place when nothing has to wait (a list, a typed function known to be quick): no task and no
+    /// handler thread. Anything that might block is left `.deferred`, for `finish`, never run on this thread.
+    func replyNow(to message: IncomingMessage, session: MCPSession) -> MCPServer.ImmediateReply {
+        if let duplicate = server.duplicateReply(to: message, session: session) { return .answered(duplicate) }
+        return server.respondNow(to: message, session: session, policy: .onlyIfKnownQuick)
+    }
+
+    /// The reply `replyNow` gave, or the one of the call it deferred, run where it runs.
+    func finish(_ immediate: MCPServer.ImmediateReply, of message: IncomingMessage, session: MCPSession) async -> [UInt8]? {
+        switch immediate {
+        case .answered(let answer): answer
+        case .deferred(let routed): await server.respond(to: message, session: session, notify: { _ in }, routed: routed)
+        }
     }
 
     // MARK: GET and DELETE

@@ -72,8 +72,10 @@ public struct HTTPTransport: Sendable {
     public func run() async throws {
         cancelRelay?.start { [sessions] sessionID, requestID in sessions.held(sessionID)?.mcp.cancel(id: requestID) }
         let router = Router(context: ClientRequestContext.self)
+        var endpoints: [String: HTTPEndpoint] = [:]
         for surface in server.store.surfaces {
             let endpoint = HTTPEndpoint(transport: self, surface: surface.name, path: surface.path)
+            endpoints[surface.path] = endpoint
             router.post(RouterPath(surface.path)) { request, context in await endpoint.post(request, client: context) }
             router.get(RouterPath(surface.path)) { request, context in await endpoint.get(request, client: context) }
             router.delete(RouterPath(surface.path)) { request, _ in await endpoint.delete(request) }
@@ -102,7 +104,7 @@ public struct HTTPTransport: Sendable {
         defer { for observation in observations { observation.cancel() } }
         let app = Application(
             router: router,
-            server: ConnectionGuard(limits: limits, logger: logger).server,
+            server: ConnectionGuard(limits: limits, logger: logger, inline: InlineRoutes(endpoints: endpoints)).server,
             configuration: .init(address: .hostname(host, port: port), serverName: "plugboard"),
             onServerRunning: { [logger, host, port] _ in
                 logger.info("serving MCP over HTTP at http://\(host):\(port) (paths: \(server.store.surfaces.map(\.path).joined(separator: ", ")))")

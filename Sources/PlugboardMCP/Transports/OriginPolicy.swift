@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -21,18 +22,30 @@ public struct OriginPolicy: Sendable {
         origins = Set(allowedOrigins.map { Self.normalized(origin: $0) })
     }
 
-    func refusal(_ request: Request) -> Response? {
-        if let origin = request.headers[.origin], origin != "null", !allows(origin: origin) {
+    func refusal(_ request: Request) -> Response? { refusal(request.head) }
+
+    /// The 403 for a request whose Origin or Host is not allowed; nil: allowed.
+    func refusal(_ request: HTTPRequest) -> Response? {
+        guard !admits(request) else { return nil }
+        if let origin = request.headerFields[.origin], origin != "null", !allows(origin: origin) {
             return HTTPEndpoint.error(.forbidden, nil, .invalidRequest(
                 "Origin '\(origin)' is not allowed: this server accepts browser requests from loopback origins and those in "
                     + "transports.http.allowed_origins only; the operator adds it there"))
         }
-        if let authority = request.head.authority, !allows(host: Self.host(ofAuthority: authority)) {
+        if let authority = request.authority, !allows(host: Self.host(ofAuthority: authority)) {
             return HTTPEndpoint.error(.forbidden, nil, .invalidRequest(
                 "Host '\(authority)' is not allowed: this server answers to loopback host names and those in "
                     + "transports.http.allowed_hosts only; the operator adds the name clients use there"))
         }
         return nil
+    }
+
+    /// Whether the request's Origin and Host are allowed. The common request (loopback, or an allowed name) is
+    /// told apart without building an answer.
+    func admits(_ request: HTTPRequest) -> Bool {
+        if let origin = request.headerFields[.origin], origin != "null", !allows(origin: origin) { return false }
+        if let authority = request.authority, !allows(host: Self.host(ofAuthority: authority)) { return false }
+        return true
     }
 
     func allows(host: String) -> Bool {
