@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,6 +24,7 @@ PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PEERS = os.path.join(ROOT, "Benchmarks", "peers")
 CATALOG = "1000x3x10"  # tools x versions x namespaces, for the listing scenario
 OBSERVABILITY = "metrics and tracing cost, 16 in flight"
+HTTP_ONE = "HTTP tools/call, 1 connection"
 IDENTITY = "HTTP tools/call with a JWT access token, 16 connections"
 SCANNING = "start-up when new provider files are scanned in a worker first"
 BENCH_ISSUER, BENCH_RESOURCE = "https://issuer.bench.invalid", "http://bench.invalid"
@@ -181,8 +183,9 @@ http {{
             raise RuntimeError(f"{' '.join(server[:3])}: {done.stderr.strip()[-2000:]}")
         return json.loads(done.stdout)
 
-    def http(self, server, path, mode, tool="add", seconds=5, token=None):
-        """wrk with 16 connections. mode: 'session' (2025-11-25 handshake first) or 'sessionless' (2026-07-28)."""
+    def http(self, server, path, mode, tool="add", seconds=5, token=None, connections=16, status=200):
+        """wrk with `connections` connections. mode: 'session' (2025-11-25 handshake first) or 'sessionless'
+        (2026-07-28). `status`: what every answer must be (404: the framework's own answer to an unknown path)."""
         port = free_port()
         process = subprocess.Popen(server(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -202,10 +205,18 @@ http {{
                                    "io.modelcontextprotocol/clientCapabilities": {}}
                 headers.update({"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": tool})
             body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}
-            _, answer = post(url, headers, body)
-            if '"error"' in answer or '"isError":true' in answer:
-                raise RuntimeError(f"{path} {mode}: the sanity call failed: {answer[:300]}")
-            return wrk(url, headers, json.dumps(body), 2 if self.quick else seconds)
+            if status == 200:
+                _, answer = post(url, headers, body)
+                if '"error"' in answer or '"isError":true' in answer:
+                    raise RuntimeError(f"{path} {mode}: the sanity call failed: {answer[:300]}")
+            else:
+                try:
+                    post(url, headers, body)
+                    raise RuntimeError(f"{path}: expected {status}, got 200")
+                except urllib.error.HTTPError as error:
+                    if error.code != status:
+                        raise RuntimeError(f"{path}: expected {status}, got {error.code}")
+            return wrk(url, headers, json.dumps(body), 2 if self.quick else seconds, connections, status)
         finally:
             process.terminate()
             try:
@@ -242,11 +253,18 @@ http {{
         }
         http = {
             "nginx fixed bytes (the floor)": lambda: self.http(self.nginx_floor, "/mcp", "sessionless", tool="math_add"),
+            "plugboard, a path that does not exist (Hummingbird's 404)": lambda: self.http(
+                lambda p: pb(http_port=p), "/nothing-here", "sessionless", tool="math_add", status=404),
             "plugboard sessionless": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "sessionless", tool="math_add"),
             "plugboard session": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "session", tool="math_add"),
             "fastmcp sessionless": lambda: self.http(lambda p: fm(http_port=p), "/mcp", "sessionless"),
             "fastmcp session": lambda: self.http(lambda p: fm(http_port=p), "/mcp", "session"),
             "mcp low-level session": lambda: self.http(lambda p: mc(http_port=p), "/mcp", "session"),
+        }
+        http_one = {
+            "nginx fixed bytes (the floor)": lambda: self.http(self.nginx_floor, "/mcp", "sessionless", tool="math_add", connections=1),
+            "plugboard sessionless": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "sessionless", tool="math_add", connections=1),
+            "plugboard session": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "session", tool="math_add", connections=1),
         }
         listing = {
             "plugboard": lambda: self.stdio(pb("catalog"), 200, 1, method="tools/list"),
@@ -286,6 +304,7 @@ http {{
             ("stdio tools/call, 16 in flight", "calls", sixteen),
             ("stdio pinned call (calculate 1.0), 1 in flight", "calls", pinned),
             ("HTTP tools/call, 16 connections", "calls", http),
+            (HTTP_ONE, "calls", http_one),
             (f"tools/list, {CATALOG} catalog under a filter", "list", listing),
             (OBSERVABILITY, "calls", observability),
             (IDENTITY, "calls", identity),
@@ -337,18 +356,22 @@ def post(url, headers, body):
         return response.headers.get("Mcp-Session-Id"), response.read().decode()
 
 
-def wrk(url, headers, body, seconds):
+def wrk(url, headers, body, seconds, connections=16, status=200):
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write('wrk.method = "POST"\n')
     script.write(f"wrk.body = {json.dumps(body)}\n")
     for key, value in headers.items():
         script.write(f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n")
     script.close()
-    done = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", script.name, url],
+    threads = min(2, connections)
+    done = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
                           capture_output=True, text=True, timeout=seconds + 60)
     os.unlink(script.name)
     text = done.stdout
-    if "Non-2xx" in text or "Socket errors" in text:
+    total = int(text.split(" requests in ")[0].split()[-1])
+    refused = int(text.split("Non-2xx or 3xx responses:")[1].split()[0]) if "Non-2xx" in text else 0
+    # A 200 row must see only 2xx answers; an error row (the 404) only errors (the sanity request saw which).
+    if "Socket errors" in text or refused != (0 if status == 200 else total):
         raise RuntimeError("wrk saw failed requests:\n" + text)
     rps = float(text.split("Requests/sec:")[1].split()[0])
     return {"calls_per_s": rps, "p50_us": percentile(text, "50%"), "p99_us": percentile(text, "99%")}
@@ -433,6 +456,10 @@ def report(results):
         ratio(server(SCANNING, "scan on, registry warm").get("startup_ms"), server(SCANNING, "scan off").get("startup_ms")), 1.1, False)
     bar("HTTP 16 connections: Plugboard sessionless / nginx fixed bytes req/s",
         ratio(server(http, "plugboard sessionless").get("calls_per_s"), server(http, "nginx fixed bytes (the floor)").get("calls_per_s")), 0.5)
+    bar("HTTP 1 connection: Plugboard sessionless p50 / nginx fixed bytes p50",
+        ratio(server(HTTP_ONE, "plugboard sessionless").get("p50_us"), server(HTTP_ONE, "nginx fixed bytes (the floor)").get("p50_us")), 2, False)
+    bar("HTTP 16 connections: Plugboard session / sessionless req/s",
+        ratio(server(http, "plugboard session").get("calls_per_s"), server(http, "plugboard sessionless").get("calls_per_s")), 0.9)
     sandboxed = server(one, "plugboard sandboxed").get("p50_us")
     if sandboxed:
         overhead = sandboxed - server(one, 'plugboard')['p50_us']

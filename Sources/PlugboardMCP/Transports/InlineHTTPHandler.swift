@@ -118,8 +118,13 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(response.body)), promise: nil) }
         if closing {
             self.closing = true
+            // Output first, the whole connection a little later: closing with pipelined requests still unread
+            // would reset the connection, and the client could lose the answer it is owed.
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+                channel.eventLoop.scheduleTask(in: ImmediateRefusal.linger) { channel.close(promise: nil) }
+            }
         } else {
             context.write(wrapOutboundOut(.end(nil)), promise: nil)
             unflushed = true

@@ -70,10 +70,13 @@ public struct OriginPolicy: Sendable {
         return host(ofAuthority: String(origin[scheme.upperBound...]))
     }
 
-    /// `localhost:8000` -> `localhost`, `[::1]:8000` -> `[::1]`.
+    /// `localhost:8000` -> `localhost`, `[::1]:8000` -> `[::1]`. Read in place: every request's Host passes here.
     static func host(ofAuthority authority: String) -> String {
-        let authority = authority.split(separator: "/", maxSplits: 1).first.map(String.init) ?? authority
-        if authority.hasPrefix("[") { return authority.split(separator: "]").first.map { $0 + "]" } ?? authority }
-        return authority.split(separator: ":").first.map(String.init)?.lowercased() ?? authority
+        let hostAndPort = authority.firstIndex(of: "/").map { authority[..<$0] } ?? authority[...]
+        if hostAndPort.hasPrefix("[") {
+            return hostAndPort.firstIndex(of: "]").map { String(hostAndPort[...$0]) } ?? String(hostAndPort)
+        }
+        guard let colon = hostAndPort.firstIndex(of: ":") else { return hostAndPort.lowercased() }
+        return colon == hostAndPort.startIndex ? authority : hostAndPort[..<colon].lowercased()
     }
 }
