@@ -37,6 +37,16 @@ public struct IncomingMessage: Sendable {
     /// The request's metrics and span, once the server has begun watching it (only while someone watches).
     var observation: RequestObservation?
 
+    /// `_meta` as the transport decoded it (`decodeMeta`), so the server does not decode it again.
+    private var decodedMeta: JSONObject??
+
+    /// `meta()`, kept with the message: a transport that reads `_meta` before handing the message on decodes it once.
+    public mutating func decodeMeta() throws(RPCError) -> JSONObject? {
+        let meta = try meta()
+        decodedMeta = .some(meta)
+        return meta
+    }
+
     /// The raw bytes of one member of `params`, or nil.
     public func param(_ key: StaticString) -> ArraySlice<UInt8>? {
         bytes.withUnsafeBufferPointer { buffer in
@@ -66,6 +76,7 @@ public struct IncomingMessage: Sendable {
 
     /// `params._meta` decoded (it is small), or nil when absent.
     public func meta() throws(RPCError) -> JSONObject? {
+        if let decodedMeta { return decodedMeta }
         guard let raw = param("_meta") else { return nil }
         guard case .object(let object)? = try? JSONParser.parse(Array(raw)) else {
             throw .invalidParams("params._meta must be an object")

@@ -22,7 +22,7 @@ extension HTTPEndpoint {
         let bytes = Array(buffer: body)
         guard case .success(var message) = server.scan(bytes) else { return .passOn }
         let meta: JSONObject?
-        do { meta = try message.meta() } catch { return .passOn }
+        do { meta = try message.decodeMeta() } catch { return .passOn }
         if server.configuration.tracing {
             message.transportTraceparent = head.headerFields[Self.traceparent]
             message.transportTracestate = head.headerFields[Self.tracestate]

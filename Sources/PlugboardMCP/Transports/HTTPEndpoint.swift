@@ -43,7 +43,7 @@ struct HTTPEndpoint: Sendable {
             message.transportTracestate = request.headers[Self.tracestate]
         }
         let meta: JSONObject?
-        do { meta = try message.meta() } catch { return Self.error(.badRequest, message.id, error) }
+        do { meta = try message.decodeMeta() } catch { return Self.error(.badRequest, message.id, error) }
 
         if let version = meta?[ProtocolVersions.protocolVersionKey] {
             return await stateless(message, meta: meta!, version: version, request: request, principal: principal, size: bytes.count,
