@@ -352,24 +352,30 @@ public:
     using Init = std::function<void(const Arguments &config)>;
 
     Provider(std::string_view id, std::string_view version, std::vector<Component> components, Init init = nullptr)
-        : id_(id), version_(version), components_(std::move(components)), init_(std::move(init)) {}
+        : state_(new State{std::string(id), std::string(version), std::move(components), std::move(init), {nullptr}}) {}
     Provider(const Provider &) = delete;
     Provider &operator=(const Provider &) = delete;
+    /* The state is never freed: a provider lives as long as the process (the host never unloads a library), and
+     * exit() runs static destructors while the host's threads may still call its components. */
+    ~Provider() = default;
 
-    const char *id() const noexcept { return id_.c_str(); }
-    const char *version() const noexcept { return version_.c_str(); }
+    const char *id() const noexcept { return state_->id.c_str(); }
+    const char *version() const noexcept { return state_->version.c_str(); }
 
     /* A log line to the host's own log, from anywhere (init, threads of your own); dropped before init. */
     void log(Level level, std::string_view message) const {
-        if (const pb_host *host = host_.load()) host->log(host, nullptr, static_cast<int32_t>(level), std::string(message).c_str());
+        if (const pb_host *host = state_->host.load()) host->log(host, nullptr, static_cast<int32_t>(level), std::string(message).c_str());
     }
 
 private:
     friend struct detail::Registry;
-    std::string id_, version_;
-    std::vector<Component> components_;
-    Init init_;
-    mutable std::atomic<const pb_host *> host_{nullptr};
+    struct State {
+        std::string id, version;
+        std::vector<Component> components;
+        Init init;
+        std::atomic<const pb_host *> host;
+    };
+    State *state_;
 };
 
 /* ---- The C boundary: nothing thrown gets past these functions ----------------------------------------------- */
@@ -400,9 +406,9 @@ struct Registry {
     static int32_t init(const Provider &provider, const pb_host *host, const char *config, void **state, char *err,
                         size_t err_cap) noexcept {
         *state = const_cast<pb_host *>(host);
-        provider.host_.store(host);
+        provider.state_->host.store(host);
         try {
-            if (provider.init_) provider.init_(Arguments(config));
+            if (provider.state_->init) provider.state_->init(Arguments(config));
             return 0;
         } catch (const std::exception &error) {
             std::snprintf(err, err_cap, "%s", error.what());
@@ -421,7 +427,7 @@ struct Registry {
     }
 
     static int32_t register_all(const Provider &provider, pb_registrar *registrar) {
-        for (const Component &c : provider.components_) {
+        for (const Component &c : provider.state_->components) {
             if (!c.handler_) {
                 provider.log(Level::error, "component '" + c.key_ + "' has no handler: give it one with .handler(...)");
                 return 1;

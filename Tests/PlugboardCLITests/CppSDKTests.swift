@@ -132,7 +132,8 @@ import Testing
         let nobody = await Self.call(server, 3, "hi_hello", #"{"name":"nobody"}"#)
         #expect(nobody?["result"]?["isError"] == .bool(true), "\(String(describing: nobody))")
         #expect(nobody?["result"]?["content"]?[0]?["text"]?.stringValue == "nobody is there to greet")
-        #expect(await server.finish() == 0)
+        let status = await server.finish()
+        #expect(status == 0, "the host's exit status: \(String(describing: status)); its log ends: \(server.stderr.suffix(3000))")
     }
 
     @Test func whatAHandlerThrowsBecomesTheErrorItsKindMapsTo() async throws {
