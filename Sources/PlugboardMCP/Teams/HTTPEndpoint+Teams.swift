@@ -58,7 +58,7 @@ extension HTTPEndpoint {
     /// to send.
     func authenticate(_ request: Request) async -> Result<Principal?, Refused> {
         guard let authenticator = transport.authenticator else { return .success(nil) }
-        let base = ProtectedResource.baseURL(configured: authenticator.publicBaseURL, request: request)
+        let base = ProtectedResource.baseURL(configured: authenticator.publicBaseURL, authority: request.head.authority)
         let resource = base + path
         let offersMetadata = authenticator.offersResourceMetadata
         // Built only for a refusal: the common request is an accepted token.
@@ -95,6 +95,11 @@ extension HTTPEndpoint {
         case .insufficientScope(let scope, let reason):
             return .failure(Refused(response: challenge().response(.forbidden, error: "insufficient_scope", description: reason, scope: scope)))
         }
+    }
+
+    /// The canonical URL of this surface as a request to `authority` names it: the audience its tokens must name.
+    func resource(authority: String?) -> String {
+        ProtectedResource.baseURL(configured: transport.authenticator?.publicBaseURL, authority: authority) + path
     }
 
     struct Refused: Error {

@@ -46,9 +46,8 @@ extension HTTPEndpoint {
             session = found.mcp
             streaming = (try? RequestContext.read(meta))?.progressToken != nil || session.logLevel != nil
         }
-        if streaming, MCPServer.callMethods.contains(message.method),
-           head.headerFields[.accept]?.contains("text/event-stream") == true {
-            return .passOn  // an SSE answer: Hummingbird's response body writer streams it
+        if Self.answersAsStream(message, streaming: streaming, headers: head.headerFields) {
+            return .passOn  // Hummingbird's response body writer streams it
         }
         return answer(message, session: session, requestBytes: bytes.count)
     }
@@ -59,8 +58,8 @@ extension HTTPEndpoint {
         if let target = head.path, let query = target.firstIndex(of: "?"),
            ProtectedResource.hasQueryToken(String(target[target.index(after: query)...])) { return nil }
         guard case .one(let authorization) = head.headerFields.onlyValue(of: .authorization) else { return nil }
-        let resource = ProtectedResource.baseURL(configured: authenticator.publicBaseURL, authority: head.authority) + path
-        return authenticator.authenticateNow(authorization: authorization, resource: resource).map { .some($0) }
+        return authenticator.authenticateNow(authorization: authorization, resource: resource(authority: head.authority))
+            .map { .some($0) }
     }
 
     /// From the admission on, the request is this path's to answer.

@@ -26,7 +26,6 @@ public struct OriginPolicy: Sendable {
 
     /// The 403 for a request whose Origin or Host is not allowed; nil: allowed.
     func refusal(_ request: HTTPRequest) -> Response? {
-        guard !admits(request) else { return nil }
         if let origin = request.headerFields[.origin], origin != "null", !allows(origin: origin) {
             return HTTPEndpoint.error(.forbidden, nil, .invalidRequest(
                 "Origin '\(origin)' is not allowed: this server accepts browser requests from loopback origins and those in "
