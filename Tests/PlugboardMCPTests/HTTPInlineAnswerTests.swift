@@ -85,13 +85,17 @@ struct HTTPInlineAnswerTests {
         // (RFC 9112: a client that sends `close` sends nothing after it; the decoder refuses bytes that follow.)
         let fd = try Self.pipeline(request, port: client.port)
         defer { close(fd) }
-        let (reply, after) = await onThread { () -> (Reply?, Reply?) in
-            let reader = HTTPReplyReader(fd: fd)
-            return (Self.next(reader), Self.next(reader))
+        let (reply, afterReply) = await onThread { () -> (Reply?, Int) in
+            let reply = Self.next(HTTPReplyReader(fd: fd))
+            // End of stream (0), not a read that timed out (-1) on a connection left open.
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var byte: UInt8 = 0
+            return (reply, read(fd, &byte, 1))
         }
         #expect(reply?.status == 200 && reply?.headers["connection"] == "close")
         #expect(reply?.json?[path: "result", "structuredContent", "result"] == .number("42"))
-        #expect(after == nil, "the connection ends after the answer")
+        #expect(afterReply == 0, "the server closes the connection after the answer")
     }
 
     /// The slow_functions fixture mounted as `s`.
