@@ -1,6 +1,7 @@
 import PlugboardCore
 import PlugboardJSON
 import PlugboardLoader
+import Synchronization
 import Testing
 
 /// `NativeProvider.invokeNow`: typed functions run on the caller's thread; a caller that cannot afford a slow
@@ -56,12 +57,16 @@ import Testing
     @Test func aBusyNonReentrantFunctionIsNotRunInPlace() async throws {
         let provider = provider
         let quick = call("nap_alone", #"{"ms":0}"#)
-        let running = Task { try await provider.invoke(call("nap_alone", #"{"ms":1500}"#), context: .none) }
-        // While the long call holds the function (its handler thread may start late on a loaded machine), a call
-        // in place is refused rather than made to wait.
+        let finished = Mutex(false)
+        let running = Task {
+            defer { finished.withLock { $0 = true } }
+            return try await provider.invoke(call("nap_alone", #"{"ms":1500}"#), context: .none)
+        }
+        // While the long call holds the function, a call in place is refused rather than made to wait. Its handler
+        // thread may start late on a loaded machine, so this looks for as long as the long call has not returned.
         var refused = false
-        for _ in 0..<60 where !refused {
-            try await Task.sleep(for: .milliseconds(20))
+        while !refused, !finished.withLock({ $0 }) {
+            try await Task.sleep(for: .milliseconds(5))
             refused = provider.invokeNow(quick, policy: .evenIfSlow) == nil
         }
         #expect(refused)
