@@ -45,6 +45,34 @@ import Testing
         #expect(throws: JSONParseError(.invalidUTF8, at: 2)) { try JSONParser.parse(surrogate) }
     }
 
+    /// Strings are looked at eight bytes at a time; whatever byte needs a look must be found at every offset in
+    /// such a word, and at the tail that is shorter than one.
+    @Test func aByteThatNeedsALookIsFoundAtEveryOffset() throws {
+        for length in 0..<20 {
+            for offset in 0..<length {
+                func string(_ special: [UInt8]) -> [UInt8] {
+                    var inner = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    inner.replaceSubrange(offset..<(offset + 1), with: special)
+                    return [UInt8(ascii: "\"")] + inner + [UInt8(ascii: "\"")]
+                }
+                #expect(try JSONParser.parse(string(Array(#"\""#.utf8))) == .string(String(repeating: "a", count: offset) + "\""
+                    + String(repeating: "a", count: length - offset - 1)), "an escaped quote at \(offset) of \(length)")
+                #expect(try JSONParser.parse(string([0xC3, 0xA9])).stringValue?.count == length, "é at \(offset) of \(length)")
+                #expect(throws: JSONParseError(.controlCharacterInString, at: offset + 1), "a newline at \(offset) of \(length)") {
+                    try JSONParser.parse(string([0x0A]))
+                }
+                #expect(throws: JSONParseError(.invalidUTF8, at: offset + 1), "a stray byte at \(offset) of \(length)") {
+                    try JSONParser.parse(string([0xFF]))
+                }
+                // A quote ends the string early: what follows is not JSON.
+                #expect(throws: JSONParseError.self, "a quote at \(offset) of \(length)") {
+                    try JSONParser.parse(string([UInt8(ascii: "\"")]) + Array("x".utf8))
+                }
+            }
+        }
+        #expect(throws: JSONParseError(.unexpectedEnd, at: 17)) { try JSONParser.parse(Array(#""0123456789abcdef"#.utf8)) }
+    }
+
     @Test func limitsDepthAndSize() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: JSONParseError(.tooDeep(limit: 64), at: 64)) { try JSONParser.parse(deep) }
