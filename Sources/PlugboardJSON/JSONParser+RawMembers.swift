@@ -15,12 +15,15 @@ extension JSONParser {
         public var members: [RawMember]
         /// The members of the member named `expanding`, when its value is an object.
         public var expanded: [RawMember]?
+        /// The members of the object-valued member `andWithin` of that object (`params._meta`), when there is one.
+        public var expandedWithin: [RawMember]?
     }
 
     /// Validates that `buffer` holds one JSON object (duplicate keys refused at both levels) and returns its
     /// members as ranges into `buffer`; nil when it holds valid JSON that is not an object.
     public static func rawMembers(
-        ofObject buffer: UnsafeBufferPointer<UInt8>, limits: Limits = .default, expanding: StaticString? = nil
+        ofObject buffer: UnsafeBufferPointer<UInt8>, limits: Limits = .default, expanding: StaticString? = nil,
+        andWithin inner: StaticString? = nil
     ) throws(JSONParseError) -> RawObject? {
         var parser = try JSONParser(buffer: buffer, limits: limits)
         parser.skipWhitespace()
@@ -30,15 +33,22 @@ extension JSONParser {
             return nil
         }
         var expanded: [RawMember]? = nil
+        var expandedWithin: [RawMember]? = nil
         let members = try parser.rawMembers(depth: 0) { (parser, key, depth) throws(JSONParseError) -> Bool in
             guard let expanding, expanded == nil, parser.peek() == UInt8(ascii: "{"), parser.keyEquals(key, expanding) else {
                 return false
             }
-            expanded = try parser.rawMembers(depth: depth, nested: { _, _, _ in false })
+            expanded = try parser.rawMembers(depth: depth) { (parser, key, depth) throws(JSONParseError) -> Bool in
+                guard let inner, expandedWithin == nil, parser.peek() == UInt8(ascii: "{"), parser.keyEquals(key, inner) else {
+                    return false
+                }
+                expandedWithin = try parser.rawMembers(depth: depth, nested: { _, _, _ in false })
+                return true
+            }
             return true
         }
         try parser.expectEnd()
-        return RawObject(members: members, expanded: expanded)
+        return RawObject(members: members, expanded: expanded, expandedWithin: expandedWithin)
     }
 
     /// At a `{`: its members. `nested` may read a member's value itself (returning true) instead of skipping it.
@@ -108,5 +118,20 @@ extension JSONParser {
     /// A key with escapes, decoded (validated already).
     static func decodeKey(_ raw: UnsafeBufferPointer<UInt8>) -> String {
         (try? JSONParser(buffer: raw, limits: .default))?.decodeEscapes(raw) ?? String(decoding: raw, as: UTF8.self)
+    }
+}
+
+extension RawMember {
+    /// Whether this member's key, in `bytes`, is `name` (a key known only at run time).
+    public func hasKey(_ name: String, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeBufferPointer(rebasing: bytes[key])
+        guard keyIsPlain else { return JSONParser.decodeKey(raw) == name }
+        return name.utf8.withContiguousStorageIfAvailable { raw.bytesEqual($0) } ?? raw.elementsEqual(name.utf8)
+    }
+
+    /// The key as a String (decoded when it has escapes).
+    public func keyString(in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let raw = UnsafeBufferPointer(rebasing: bytes[key])
+        return keyIsPlain ? String(decoding: raw, as: UTF8.self) : JSONParser.decodeKey(raw)
     }
 }

@@ -62,4 +62,23 @@ import Testing
         #expect(throws: JSONParseError.self) { try scan(#"{"params": {"a": {"b": {"c": 1}}}}"#, limits: limits) }
         #expect(throws: JSONParseError.self) { try scan(#"{"other": {"a": {"b": {"c": 1}}}}"#, limits: limits) }
     }
+
+    @Test func aMemberOfTheExpandedObjectIsExpandedWithinIt() throws {
+        let text = #"{"params": {"name": "add", "_meta": {"a": {"b": 1}, "c": "d"}}, "_meta": {"x": 1}}"#
+        let bytes = Array(text.utf8)
+        let object = try #require(try bytes.withUnsafeBufferPointer {
+            try JSONParser.rawMembers(ofObject: $0, expanding: "params", andWithin: "_meta")
+        })
+        let meta = try #require(object.expandedWithin)
+        #expect(meta.map { self.text(bytes, $0.key) } == ["a", "c"])
+        #expect(meta.map { self.text(bytes, $0.value) } == [#"{"b": 1}"#, #""d""#])
+        let notAnObject = Array(#"{"params": {"_meta": [1]}}"#.utf8)
+        #expect(try notAnObject.withUnsafeBufferPointer {
+            try JSONParser.rawMembers(ofObject: $0, expanding: "params", andWithin: "_meta")
+        }?.expandedWithin == nil)
+        let duplicate = Array(#"{"params": {"_meta": {"k": 1, "k": 2}}}"#.utf8)
+        #expect(throws: JSONParseError.self) {
+            try duplicate.withUnsafeBufferPointer { try JSONParser.rawMembers(ofObject: $0, expanding: "params", andWithin: "_meta") }
+        }
+    }
 }

@@ -38,6 +38,10 @@ let store = RoutingTableStore(root: MountNode(children: [MountNode(namespace: "m
 let server = MCPServer(store: store)
 let session = MCPSession(surface: "mcp")
 let line = Array(#"{"jsonrpc":"2.0","id":17,"method":"tools/call","params":{"name":"math_add","arguments":{"a":1,"b":2}}}"#.utf8)
+// The same call as a 2026-07-28 client sends it: no session, the envelope in every request's `_meta`.
+let statelessLine = Array((#"{"jsonrpc":"2.0","id":17,"method":"tools/call","params":{"name":"math_add","arguments":{"a":1,"b":2},"#
+    + #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"#
+    + #""io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1.0"}}}}"#).utf8)
 let ping = Array(#"{"jsonrpc":"2.0","id":17,"method":"ping"}"#.utf8)
 guard case .success(let message) = server.scan(line), case .answered(let reply?) = server.respondNow(to: message, session: session, policy: .evenIfSlow) else {
     print("the request was not answered at once")
@@ -68,6 +72,16 @@ let callNs = nanosecondsPerRequest {
     }
     return total
 }
+let statelessCallNs = nanosecondsPerRequest {
+    var total = 0
+    for _ in 0..<iterations {
+        if case .success(let message) = server.scan(statelessLine),
+           case .answered(let reply?) = server.respondNow(to: message, session: session, policy: .evenIfSlow) {
+            total &+= reply.count
+        }
+    }
+    return total
+}
 let arguments = RawJSON(trusted: Array(#"{"a":1,"b":2}"#.utf8))
 let functionNs = nanosecondsPerRequest {
     var total = 0
@@ -77,4 +91,5 @@ let functionNs = nanosecondsPerRequest {
 print(String(format: "scan the envelope            %7.0f ns", scanNs))
 print(String(format: "ping: scan + answer          %7.0f ns", pingNs))
 print(String(format: "tools/call: scan + answer    %7.0f ns", callNs))
+print(String(format: "the same, 2026-07-28 era      %7.0f ns (the envelope in _meta, no session)", statelessCallNs))
 print(String(format: "  of which the typed call    %7.0f ns (arguments, libffi, result)", functionNs))

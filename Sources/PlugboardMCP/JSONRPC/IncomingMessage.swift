@@ -16,12 +16,15 @@ public struct IncomingMessage: Sendable {
     /// The whole message as received; `params` members are ranges into it.
     private let bytes: [UInt8]
     private let paramMembers: [RawMember]
+    /// The members of `params._meta` when it is an object.
+    private let metaMembers: [RawMember]?
 
-    private init(kind: Kind, method: String, bytes: [UInt8], paramMembers: [RawMember]) {
+    private init(kind: Kind, method: String, bytes: [UInt8], paramMembers: [RawMember], metaMembers: [RawMember]?) {
         self.kind = kind
         self.method = method
         self.bytes = bytes
         self.paramMembers = paramMembers
+        self.metaMembers = metaMembers
     }
 
     public var id: [UInt8]? { if case .request(let id) = kind { return id } else { return nil } }
@@ -37,14 +40,27 @@ public struct IncomingMessage: Sendable {
     /// The request's metrics and span, once the server has begun watching it (only while someone watches).
     var observation: RequestObservation?
 
-    /// `_meta` as the transport decoded it (`decodeMeta`), so the server does not decode it again.
-    private var decodedMeta: JSONObject??
+    /// What `_meta` says, once a transport has read it (`keepRequestContext`), so the server does not read it again.
+    /// Boxed: a message is copied on its way through the server, and the context is several words.
+    private var keptContext: KeptContext?
 
-    /// `meta()`, kept with the message: a transport that reads `_meta` before handing the message on decodes it once.
-    public mutating func decodeMeta() throws(RPCError) -> JSONObject? {
-        let meta = try meta()
-        decodedMeta = .some(meta)
-        return meta
+    private final class KeptContext: Sendable {
+        let context: RequestContext
+        init(_ context: RequestContext) { self.context = context }
+    }
+
+    /// `requestContext()`, kept with the message: a transport that reads `_meta` before handing the message on
+    /// reads it once.
+    public mutating func keepRequestContext() throws(RPCError) -> RequestContext {
+        let context = try requestContext()
+        keptContext = KeptContext(context)
+        return context
+    }
+
+    /// What `_meta` says, checked (`RequestContext.read`).
+    public func requestContext() throws(RPCError) -> RequestContext {
+        if let keptContext { return keptContext.context }
+        return try RequestContext.read(meta())
     }
 
     /// The raw bytes of one member of `params`, or nil.
@@ -74,14 +90,11 @@ public struct IncomingMessage: Sendable {
         return String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
     }
 
-    /// `params._meta` decoded (it is small), or nil when absent.
-    public func meta() throws(RPCError) -> JSONObject? {
-        if let decodedMeta { return decodedMeta }
-        guard let raw = param("_meta") else { return nil }
-        guard case .object(let object)? = try? JSONParser.parse(Array(raw)) else {
-            throw .invalidParams("params._meta must be an object")
-        }
-        return object
+    /// `params._meta` as ranges (read without decoding), or nil when absent.
+    public func meta() throws(RPCError) -> RequestMeta? {
+        if let metaMembers { return RequestMeta(bytes: bytes, members: metaMembers) }
+        guard param("_meta") == nil else { throw .invalidParams("params._meta must be an object") }
+        return nil
     }
 
     /// Scans one message in one pass over its bytes (the envelope, and the members of `params`), decoding only
@@ -90,7 +103,7 @@ public struct IncomingMessage: Sendable {
         let object: JSONParser.RawObject
         do {
             let found = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONParser.RawObject? in
-                try JSONParser.rawMembers(ofObject: buffer, limits: limits, expanding: "params")
+                try JSONParser.rawMembers(ofObject: buffer, limits: limits, expanding: "params", andWithin: "_meta")
             }
             guard let found else {
                 let first = bytes.first(where: { $0 > 0x20 })
@@ -134,7 +147,7 @@ public struct IncomingMessage: Sendable {
         }
         guard let rawMethod else {
             if isResponse {
-                return IncomingMessage(kind: .response, method: "", bytes: [], paramMembers: [])
+                return IncomingMessage(kind: .response, method: "", bytes: [], paramMembers: [], metaMembers: nil)
             }
             throw ScanFailure(id: id, error: .invalidRequest("method is missing"))
         }
@@ -148,7 +161,8 @@ public struct IncomingMessage: Sendable {
             throw ScanFailure(id: id, error: .invalidParams("params must be an object"))
         }
         let kind: Kind = rawID == nil ? .notification : (id.map { .request(id: $0) } ?? .request(id: WireMessages.nullID))
-        return IncomingMessage(kind: kind, method: method, bytes: bytes, paramMembers: object.expanded ?? [])
+        return IncomingMessage(kind: kind, method: method, bytes: bytes, paramMembers: object.expanded ?? [],
+                               metaMembers: object.expandedWithin)
     }
 
     public struct ScanFailure: Error, Sendable {

@@ -43,10 +43,10 @@ final class RequestObservation: @unchecked Sendable {
 
     /// The caller's context from the request's `_meta` (decoded once, by the server's first step), which wins
     /// over the transport's header. Called before the span starts.
-    func continueTrace(from meta: JSONObject?) {
-        guard startedWall != nil, let value = meta?["traceparent"]?.stringValue else { return }
+    func continueTrace(from meta: RequestMeta?) {
+        guard startedWall != nil, case let value?? = meta?.string("traceparent") else { return }
         traceparent = value
-        tracestate = meta?["tracestate"]?.stringValue
+        tracestate = meta?.string("tracestate") ?? nil
     }
 
     /// The request's span context, for a child span (the provider call); nil when not tracing.

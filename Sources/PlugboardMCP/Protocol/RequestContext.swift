@@ -15,34 +15,37 @@ public struct RequestContext: Sendable {
     public var isStateless: Bool { statelessVersion != nil }
 
     /// Reads `_meta`. In the stateless era the envelope keys are required and the version must be served
-    /// (-32602 for a malformed envelope, -32022 with the supported list for an unknown version).
-    public static func read(_ meta: JSONObject?) throws(RPCError) -> RequestContext {
+    /// (-32602 for a malformed envelope, -32022 with the supported list for an unknown version). Only the members
+    /// the host reads are decoded, and only those.
+    public static func read(_ meta: RequestMeta?) throws(RPCError) -> RequestContext {
         var context = RequestContext()
         guard let meta else { return context }
         if let token = meta["progressToken"] {
-            guard token.stringValue != nil || token.numberLiteral != nil else {
+            guard let first = token.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "-") || (0x30...0x39).contains(first),
+                  let value = meta.value("progressToken") else {
                 throw .invalidParams("params._meta.progressToken must be a string or a number")
             }
-            context.progressToken = token
+            context.progressToken = value
         }
-        if let fastmcp = meta["fastmcp"], let version = fastmcp["version"] {
-            guard let text = version.stringValue else {
-                throw .invalidParams("params._meta.fastmcp.version must be a string (got \(version.typeDescription))")
+        if let fastmcp = meta["fastmcp"], let version = RequestMeta.member("version", ofObject: fastmcp) {
+            guard let text = RequestMeta.string(version) else {
+                let type = (try? JSONParser.parse(Array(version)))?.typeDescription ?? "not a string"
+                throw .invalidParams("params._meta.fastmcp.version must be a string (got \(type))")
             }
             context.pinnedVersion = text
         }
-        if let version = meta[ProtocolVersions.protocolVersionKey] {
-            guard let text = version.stringValue else {
+        if let version = meta.string(ProtocolVersions.protocolVersionKey) {
+            guard let text = version else {
                 throw .invalidParams("params._meta['\(ProtocolVersions.protocolVersionKey)'] must be a string")
             }
-            guard meta[ProtocolVersions.clientCapabilitiesKey]?.objectValue != nil else {
+            guard meta.isObject(ProtocolVersions.clientCapabilitiesKey) else {
                 throw .invalidParams(
                     "params._meta is missing the required envelope key '\(ProtocolVersions.clientCapabilitiesKey)' (an object)")
             }
             guard ProtocolVersions.stateless.contains(text) else { throw unsupported(text) }
             context.statelessVersion = text
-            if let level = meta[ProtocolVersions.logLevelKey] {
-                guard let name = level.stringValue, let parsed = LogLevel(name: name) else {
+            if let level = meta.string(ProtocolVersions.logLevelKey) {
+                guard let name = level, let parsed = LogLevel(name: name) else {
                     throw .invalidParams("params._meta['\(ProtocolVersions.logLevelKey)'] must be one of "
                         + LogLevel.allCases.map(\.name).joined(separator: ", "))
                 }
@@ -55,10 +58,8 @@ public struct RequestContext: Sendable {
 
     /// Everything in `_meta` but what the host reads itself: the version pin (`fastmcp`), the progress token and
     /// the protocol's reserved `io.modelcontextprotocol/` keys. Their values keep their literal text.
-    static func passThrough(_ meta: JSONObject) -> RawJSON {
-        var kept = JSONObject()
-        for member in meta.members where !isHostKey(member.key) { kept.members.append(member) }
-        return kept.members.isEmpty ? .emptyObject : RawJSON(.object(kept))
+    static func passThrough(_ meta: RequestMeta) -> RawJSON {
+        meta.object(dropping: ["fastmcp", "progressToken"], droppingPrefix: "io.modelcontextprotocol/") ?? .emptyObject
     }
 
     /// `meta` (a pass-through object) with its `traceparent` and `tracestate` replaced by `trace`'s.
@@ -72,12 +73,6 @@ public struct RequestContext: Sendable {
         }
         return RawJSON(.object(object))
     }
-
-    static func isHostKey(_ key: String) -> Bool {
-        key == "fastmcp" || key == "progressToken" || key.hasPrefix(reservedPrefix)
-    }
-
-    private static let reservedPrefix = "io.modelcontextprotocol/"
 
     public static func unsupported(_ requested: String) -> RPCError {
         RPCError(RPCError.unsupportedProtocolVersionCode, "Unsupported protocol version '\(requested)'",

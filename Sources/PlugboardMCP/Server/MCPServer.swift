@@ -221,7 +221,7 @@ public final class MCPServer: Sendable {
     func firstStep(for message: IncomingMessage, session: MCPSession) throws(RPCError) -> FirstStep {
         let meta = try message.meta()
         message.observation?.continueTrace(from: meta)
-        let context = try RequestContext.read(meta)
+        let context = try message.requestContext()
         let stateless = context.isStateless
         switch message.method {
         case "initialize":

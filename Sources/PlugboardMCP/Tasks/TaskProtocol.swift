@@ -10,8 +10,8 @@ enum TaskProtocol {
     static let methods: Set<String> = ["tasks/get", "tasks/update", "tasks/cancel"]
 
     /// True when the request's client capabilities declare the extension (2026-07-28 declares them per request).
-    static func isDeclared(in meta: JSONObject?) -> Bool {
-        meta?[ProtocolVersions.clientCapabilitiesKey]?["extensions"]?[extensionKey]?.objectValue != nil
+    static func isDeclared(in meta: RequestMeta?) -> Bool {
+        meta?.hasObject(at: ProtocolVersions.clientCapabilitiesKey, "extensions", extensionKey) ?? false
     }
 
     /// A `tools/call` the server may run as a task: a 2026-07-28 request from a client that declares the extension.

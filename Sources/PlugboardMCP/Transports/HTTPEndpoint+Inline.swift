@@ -21,8 +21,8 @@ extension HTTPEndpoint {
         guard body.readableBytes <= requestLimit(for: principal).bytes else { return .passOn }
         let bytes = Array(buffer: body)
         guard case .success(var message) = server.scan(bytes) else { return .passOn }
-        let meta: JSONObject?
-        do { meta = try message.decodeMeta() } catch { return .passOn }
+        let meta: RequestMeta?
+        do { meta = try message.meta() } catch { return .passOn }
         if server.configuration.tracing {
             message.transportTraceparent = head.headerFields[Self.traceparent]
             message.transportTracestate = head.headerFields[Self.tracestate]
@@ -33,8 +33,8 @@ extension HTTPEndpoint {
         let session: MCPSession
         let streaming: Bool
         if let version = meta?[ProtocolVersions.protocolVersionKey] {  // 2026-07-28: no session; headers must agree
-            guard RoutingHeaders.mismatch(head.headerFields, message: message, protocolVersion: version.stringValue) == nil,
-                  let context = try? RequestContext.read(meta) else { return .passOn }
+            guard RoutingHeaders.mismatch(head.headerFields, message: message, protocolVersion: RequestMeta.string(version)) == nil,
+                  let context = try? message.keepRequestContext() else { return .passOn }
             session = MCPSession(surface: surface, principal: principal)
             streaming = context.progressToken != nil || context.logLevel != nil
         } else {
@@ -44,7 +44,7 @@ extension HTTPEndpoint {
                                                       client: ClientRequestContext.client(principal: principal, remoteAddress: peer))
             else { return .passOn }
             session = found.mcp
-            streaming = (try? RequestContext.read(meta))?.progressToken != nil || session.logLevel != nil
+            streaming = (try? message.keepRequestContext())?.progressToken != nil || session.logLevel != nil
         }
         if Self.answersAsStream(message, streaming: streaming, headers: head.headerFields) {
             return .passOn  // Hummingbird's response body writer streams it

@@ -8,7 +8,7 @@ import PlugboardJSON
 /// connection alive with SSE comments, and ends with the listen result when the server drains. A client that
 /// goes away ends its stream (noticed at the next write, a keep-alive at the latest).
 extension HTTPEndpoint {
-    func listen(_ message: IncomingMessage, meta: JSONObject, principal: Principal?, request: Request, client: String) -> Response {
+    func listen(_ message: IncomingMessage, meta: RequestMeta, principal: Principal?, request: Request, client: String) -> Response {
         guard let id = message.id else { return Response(status: .accepted) }
         guard request.headers[.accept]?.contains("text/event-stream") ?? false else {
             return Self.error(.notAcceptable, id, .invalidRequest(

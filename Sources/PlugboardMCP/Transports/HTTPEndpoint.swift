@@ -42,11 +42,11 @@ struct HTTPEndpoint: Sendable {
             message.transportTraceparent = request.headers[Self.traceparent]
             message.transportTracestate = request.headers[Self.tracestate]
         }
-        let meta: JSONObject?
-        do { meta = try message.decodeMeta() } catch { return Self.error(.badRequest, message.id, error) }
+        let meta: RequestMeta?
+        do { meta = try message.meta() } catch { return Self.error(.badRequest, message.id, error) }
 
-        if let version = meta?[ProtocolVersions.protocolVersionKey] {
-            return await stateless(message, meta: meta!, version: version, request: request, principal: principal, size: bytes.count,
+        if let meta, let version = meta[ProtocolVersions.protocolVersionKey] {
+            return await stateless(message, meta: meta, version: version, request: request, principal: principal, size: bytes.count,
                                    client: client)
         }
         return await handshake(message, request: request, principal: principal, size: bytes.count,
@@ -54,13 +54,14 @@ struct HTTPEndpoint: Sendable {
     }
 
     /// 2026-07-28: no session; the headers must repeat what the body says.
-    private func stateless(_ message: IncomingMessage, meta: JSONObject, version: JSONValue, request: Request,
+    private func stateless(_ message: IncomingMessage, meta: RequestMeta, version: ArraySlice<UInt8>, request: Request,
                            principal: Principal?, size: Int, client: ClientRequestContext) async -> Response {
-        if let mismatch = RoutingHeaders.mismatch(request.headers, message: message, protocolVersion: version.stringValue) {
+        if let mismatch = RoutingHeaders.mismatch(request.headers, message: message, protocolVersion: RequestMeta.string(version)) {
             return Self.error(.badRequest, message.id, mismatch)
         }
+        var message = message
         let context: RequestContext
-        do { context = try RequestContext.read(meta) } catch { return Self.error(.badRequest, message.id, error) }
+        do { context = try message.keepRequestContext() } catch { return Self.error(.badRequest, message.id, error) }
         guard message.kind == .request(id: message.id ?? []) else { return Response(status: .accepted) }
         if message.method == "subscriptions/listen" {  // HTTPEndpoint+Listen.swift
             return listen(message, meta: meta, principal: principal, request: request, client: client.client(principal: principal))
@@ -113,7 +114,7 @@ struct HTTPEndpoint: Sendable {
             }
             return Response(status: .accepted)
         case .request:
-            let context = try? RequestContext.read(try? message.meta())
+            let context = try? message.requestContext()
             let streaming = context?.progressToken != nil || session.mcp.logLevel != nil
             return await answer(message, session: session.mcp, streaming: streaming, request: request, extraHeaders: extraHeaders,
                                 size: size)

@@ -19,7 +19,7 @@ final class StdioListeners: Sendable {
 
     /// Opens a stream for a 2026-07-28 `subscriptions/listen`; the reply to write instead when it is refused,
     /// nil once it is open (the acknowledgement is written already).
-    func listen(_ message: IncomingMessage, id: [UInt8], meta: JSONObject?) -> [UInt8]? {
+    func listen(_ message: IncomingMessage, id: [UInt8], meta: RequestMeta?) -> [UInt8]? {
         if let duplicate = server.duplicateReply(to: message, session: session) { return duplicate }
         let subscriptions = server.subscriptions
         let subscription: Subscription

@@ -81,7 +81,7 @@ final class StdioRequests: @unchecked Sendable {
 
     private func answer(_ message: IncomingMessage, size: Int) -> StdioReadLoop.Handled {
         if message.method == "subscriptions/listen", let id = message.id, let meta = try? message.meta(),
-           (try? RequestContext.read(meta))?.isStateless == true {
+           (try? message.requestContext())?.isStateless == true {
             if let refusal = listeners.listen(message, id: id, meta: meta) { return .reply(refusal) }
             return .done
         }
