@@ -41,7 +41,7 @@ final class RequestObservation: @unchecked Sendable {
         }
     }
 
-    /// The caller's context from the request's `_meta` (decoded once, by the server's first step), which wins
+    /// The caller's context from the request's `_meta` (read by the server's first step), which wins
     /// over the transport's header. Called before the span starts.
     func continueTrace(from meta: RequestMeta?) {
         guard startedWall != nil, case let value?? = meta?.string("traceparent") else { return }
