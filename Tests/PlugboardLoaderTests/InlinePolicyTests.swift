@@ -1,3 +1,4 @@
+import Foundation
 import PlugboardCore
 import PlugboardJSON
 import PlugboardLoader
@@ -57,20 +58,34 @@ import Testing
     @Test func aBusyNonReentrantFunctionIsNotRunInPlace() async throws {
         let provider = provider
         let quick = call("nap_alone", #"{"ms":0}"#)
-        let finished = Mutex(false)
+        let finished = Flag()
         let running = Task {
-            defer { finished.withLock { $0 = true } }
+            defer { finished.set() }
             return try await provider.invoke(call("nap_alone", #"{"ms":1500}"#), context: .none)
         }
-        // While the long call holds the function, a call in place is refused rather than made to wait. Its handler
-        // thread may start late on a loaded machine, so this looks for as long as the long call has not returned.
-        var refused = false
-        while !refused, !finished.withLock({ $0 }) {
-            try await Task.sleep(for: .milliseconds(5))
-            refused = provider.invokeNow(quick, policy: .evenIfSlow) == nil
+        // While the long call holds the function, a call in place is refused rather than made to wait. The look
+        // runs on a thread of its own for as long as the long call has not returned: on a loaded machine the shared
+        // task pool can stall for longer than the call lasts, and a look from it could miss the whole call.
+        let refused = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            Thread {
+                let giveUp = ContinuousClock.now + .seconds(120)
+                var refused = false
+                while !refused, !finished.isSet, ContinuousClock.now < giveUp {
+                    usleep(1_000)
+                    refused = provider.invokeNow(quick, policy: .evenIfSlow) == nil
+                }
+                done.resume(returning: refused)
+            }.start()
         }
         #expect(refused)
         _ = try await running.value
         #expect(provider.invokeNow(quick, policy: .evenIfSlow) != nil)
+    }
+
+    /// Set once, read from any thread.
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
     }
 }
