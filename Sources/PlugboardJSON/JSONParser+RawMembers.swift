@@ -121,6 +121,17 @@ extension JSONParser {
     }
 }
 
+extension JSONParser {
+    /// The value of a raw member that the scan validated, when it is a string: its bytes between the quotes when
+    /// it has no escapes (the common case, no decoding), else decoded; nil when it is not a string.
+    public static func stringValue(ofValidated raw: ArraySlice<UInt8>) -> String? {
+        guard raw.count >= 2, raw.first == UInt8(ascii: "\"") else { return nil }
+        if !raw.contains(UInt8(ascii: "\\")) { return String(decoding: raw.dropFirst().dropLast(), as: UTF8.self) }
+        guard case .string(let decoded)? = try? parse(Array(raw)) else { return nil }
+        return decoded
+    }
+}
+
 extension RawMember {
     /// Whether this member's key, in `bytes`, is `name` (a key known only at run time).
     public func hasKey(_ name: String, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -76,18 +76,11 @@ public struct IncomingMessage: Sendable {
             if required { throw .invalidParams("params.\(key) is required") }
             return nil
         }
-        if let plain = Self.plainString(raw) { return plain }
-        guard raw.first == UInt8(ascii: "\""), case .string(let s)? = try? JSONParser.parse(Array(raw)) else {
+        guard let value = JSONParser.stringValue(ofValidated: raw) else {
             if raw.bytesEqual("null"), !required { return nil }
             throw .invalidParams("params.\(key) must be a string")
         }
-        return s
-    }
-
-    /// The scan validated every member, so a string without escapes is its bytes between the quotes.
-    private static func plainString(_ raw: ArraySlice<UInt8>) -> String? {
-        guard raw.count >= 2, raw.first == UInt8(ascii: "\""), !raw.contains(UInt8(ascii: "\\")) else { return nil }
-        return String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+        return value
     }
 
     /// `params._meta` as ranges (read without decoding), or nil when absent.
@@ -151,11 +144,7 @@ public struct IncomingMessage: Sendable {
             }
             throw ScanFailure(id: id, error: .invalidRequest("method is missing"))
         }
-        var method = plainString(rawMethod)
-        if method == nil, rawMethod.first == UInt8(ascii: "\""), case .string(let decoded)? = try? JSONParser.parse(Array(rawMethod)) {
-            method = decoded
-        }
-        guard let method else { throw ScanFailure(id: id, error: .invalidRequest("method must be a string")) }
+        guard let method = JSONParser.stringValue(ofValidated: rawMethod) else { throw ScanFailure(id: id, error: .invalidRequest("method must be a string")) }
 
         if let rawParams, !rawParams.bytesEqual("null"), object.expanded == nil {
             throw ScanFailure(id: id, error: .invalidParams("params must be an object"))

@@ -24,7 +24,7 @@ public struct RequestMeta: Sendable {
     /// A string member: nil when absent, `.some(nil)` when its value is not a string.
     public func string(_ key: String) -> String?? {
         guard let raw = self[key] else { return nil }
-        return .some(Self.string(raw))
+        return .some(JSONParser.stringValue(ofValidated: raw))
     }
 
     /// Whether the member is present and an object.
@@ -41,11 +41,6 @@ public struct RequestMeta: Sendable {
             raw = next
         }
         return raw.first == UInt8(ascii: "{")
-    }
-
-    /// A member's value decoded, or nil when absent (for the small values the host keeps, such as a progress token).
-    public func value(_ key: String) -> JSONValue? {
-        self[key].flatMap { try? JSONParser.parse(Array($0)) }
     }
 
     /// The members but those named in `dropping` or starting with `droppingPrefix`, as one object in their
@@ -72,14 +67,6 @@ public struct RequestMeta: Sendable {
         guard member.keyIsPlain else { return member.keyString(in: buffer).utf8.starts(with: start) }
         let key = UnsafeBufferPointer(rebasing: buffer[member.key])
         return key.count >= start.count && UnsafeBufferPointer(rebasing: key[..<(key.startIndex + start.count)]).bytesEqual(start)
-    }
-
-    /// A JSON string's value (already validated by the scan), or nil when `raw` is not a string.
-    static func string(_ raw: ArraySlice<UInt8>) -> String? {
-        guard raw.first == UInt8(ascii: "\""), raw.count >= 2 else { return nil }
-        if !raw.contains(UInt8(ascii: "\\")) { return String(decoding: raw.dropFirst().dropLast(), as: UTF8.self) }
-        guard case .string(let decoded)? = try? JSONParser.parse(Array(raw)) else { return nil }
-        return decoded
     }
 
     /// The value of member `key` of the object `raw` (validated already), or nil when `raw` is not an object or

@@ -22,13 +22,13 @@ public struct RequestContext: Sendable {
         guard let meta else { return context }
         if let token = meta["progressToken"] {
             guard let first = token.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "-") || (0x30...0x39).contains(first),
-                  let value = meta.value("progressToken") else {
+                  let value = try? JSONParser.parse(Array(token)) else {
                 throw .invalidParams("params._meta.progressToken must be a string or a number")
             }
             context.progressToken = value
         }
         if let fastmcp = meta["fastmcp"], let version = RequestMeta.member("version", ofObject: fastmcp) {
-            guard let text = RequestMeta.string(version) else {
+            guard let text = JSONParser.stringValue(ofValidated: version) else {
                 let type = (try? JSONParser.parse(Array(version)))?.typeDescription ?? "not a string"
                 throw .invalidParams("params._meta.fastmcp.version must be a string (got \(type))")
             }

@@ -33,7 +33,7 @@ extension HTTPEndpoint {
         let session: MCPSession
         let streaming: Bool
         if let version = meta?[ProtocolVersions.protocolVersionKey] {  // 2026-07-28: no session; headers must agree
-            guard RoutingHeaders.mismatch(head.headerFields, message: message, protocolVersion: RequestMeta.string(version)) == nil,
+            guard RoutingHeaders.mismatch(head.headerFields, message: message, protocolVersion: JSONParser.stringValue(ofValidated: version)) == nil,
                   let context = try? message.keepRequestContext() else { return .passOn }
             session = MCPSession(surface: surface, principal: principal)
             streaming = context.progressToken != nil || context.logLevel != nil

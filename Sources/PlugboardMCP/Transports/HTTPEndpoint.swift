@@ -56,7 +56,7 @@ struct HTTPEndpoint: Sendable {
     /// 2026-07-28: no session; the headers must repeat what the body says.
     private func stateless(_ message: IncomingMessage, meta: RequestMeta, version: ArraySlice<UInt8>, request: Request,
                            principal: Principal?, size: Int, client: ClientRequestContext) async -> Response {
-        if let mismatch = RoutingHeaders.mismatch(request.headers, message: message, protocolVersion: RequestMeta.string(version)) {
+        if let mismatch = RoutingHeaders.mismatch(request.headers, message: message, protocolVersion: JSONParser.stringValue(ofValidated: version)) {
             return Self.error(.badRequest, message.id, mismatch)
         }
         var message = message
