@@ -139,4 +139,52 @@ struct HTTPInlineAnswerTests {
         #expect(sum?["id"] == .int(2) && sum?[path: "result", "structuredContent", "result"] == .number("3"),
                 "the sum pipelined behind the nap is answered after it, in order")
     }
+
+    /// Sends `request` on a connection of its own and reads one reply, then whether the server closed (0: end of
+    /// stream) or kept the connection open (-1: the read timed out).
+    static func answer(to request: String, port: Int) async throws -> (Reply?, afterReply: Int) {
+        let fd = try Self.pipeline(request, port: port)
+        defer { close(fd) }
+        return await onThread { () -> (Reply?, Int) in
+            let reply = Self.next(HTTPReplyReader(fd: fd))
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var byte: UInt8 = 0
+            return (reply, read(fd, &byte, 1))
+        }
+    }
+
+    /// The hot path reads the HTTP/1 head as decoded: field names in any case, the HTTP/1.0 keep-alive rules, a
+    /// target in absolute form and a repeated field must all mean what they mean on Hummingbird's path.
+    @Test func aHeadMeansTheSameWhicheverPathReadsIt() async throws {
+        let (server, client) = try await startHTTPServer()
+        defer { server.process.terminate() }
+        let plain = Self.call(1, "math_add", #"{"a":40,"b":2}"#)
+
+        let shouted = plain.replacingOccurrences(of: "MCP-Protocol-Version:", with: "mcp-protocol-version:")
+            .replacingOccurrences(of: "Mcp-Method:", with: "MCP-METHOD:").replacingOccurrences(of: "Mcp-Name:", with: "mCp-NaMe:")
+        let (sum, keptOpen) = try await Self.answer(to: shouted, port: client.port)
+        #expect(sum?.status == 200 && sum?.json?[path: "result", "structuredContent", "result"] == .number("42"))
+        #expect(keptOpen == -1, "an HTTP/1.1 connection stays open")
+
+        let old = plain.replacingOccurrences(of: "POST /mcp HTTP/1.1", with: "POST /mcp HTTP/1.0")
+        let (oldSum, oldAfter) = try await Self.answer(to: old, port: client.port)
+        #expect(oldSum?.json?[path: "result", "structuredContent", "result"] == .number("42"))
+        #expect(oldSum?.headers["connection"] == "close" && oldAfter == 0, "HTTP/1.0 without keep-alive closes after the answer")
+
+        let oldKept = old.replacingOccurrences(of: "Host: 127.0.0.1\r\n", with: "Host: 127.0.0.1\r\nConnection: keep-alive\r\n")
+        let (keptSum, keptAfter) = try await Self.answer(to: oldKept, port: client.port)
+        #expect(keptSum?.json?[path: "result", "structuredContent", "result"] == .number("42"))
+        #expect(keptAfter == -1, "HTTP/1.0 with Connection: keep-alive stays open")
+
+        let absolute = plain.replacingOccurrences(of: "POST /mcp HTTP/1.1", with: "POST http://127.0.0.1:\(client.port)/mcp HTTP/1.1")
+        let (absoluteSum, _) = try await Self.answer(to: absolute, port: client.port)
+        #expect(absoluteSum?.json?[path: "result", "structuredContent", "result"] == .number("42"), "a target in absolute form is served")
+
+        let doubled = plain.replacingOccurrences(of: "Mcp-Method: tools/call\r\n", with: "Mcp-Method: tools/call\r\nmcp-method: tools/call\r\n")
+        let (refusal, _) = try await Self.answer(to: doubled, port: client.port)
+        #expect(refusal?.status == 400)
+        #expect(refusal?.json?[path: "error", "message"]?.stringValue?.contains("appears 2 times") == true,
+                "a repeated routing header is refused, whatever the case of its second name")
+    }
 }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import PlugboardCore
 import PlugboardJSON
 
@@ -125,7 +126,7 @@ extension HTTPEndpoint {
     }
 
     static func tooManyRequests(_ reply: [UInt8], retryAfter: Duration?) -> InlineResponse {
-        .json(reply, status: .tooManyRequests, headers: retryAfterHeader(retryAfter))
+        .json(reply, status: .tooManyRequests, headers: HTTPHeaders(retryAfterHeader(retryAfter).map { ($0.name.rawName, $0.value) }))
     }
 
     /// `Retry-After` in whole seconds, at least 1, when a rate limit says when.

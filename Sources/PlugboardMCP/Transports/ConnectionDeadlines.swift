@@ -1,5 +1,5 @@
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// How long an HTTP connection may dawdle, nginx's way: from its first byte (or its opening) to the end of a
 /// request's headers, between two reads of a body, and idle between requests. A response in progress (an SSE
@@ -119,12 +119,12 @@ final class ConnectionDeadlines: @unchecked Sendable {
         }
     }
 
-    /// After the HTTP decoder: where requests and responses begin and end.
+    /// Right after the HTTP/1 decoder, before the hot path: where requests and responses begin and end.
     final class Requests: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPRequestPart
-        typealias InboundOut = HTTPRequestPart
-        typealias OutboundIn = HTTPResponsePart
-        typealias OutboundOut = HTTPResponsePart
+        typealias InboundIn = HTTPServerRequestPart
+        typealias InboundOut = HTTPServerRequestPart
+        typealias OutboundIn = HTTPServerResponsePart
+        typealias OutboundOut = HTTPServerResponsePart
         private let clock: ConnectionDeadlines
 
         init(_ clock: ConnectionDeadlines) { self.clock = clock }

@@ -2,6 +2,7 @@ import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import PlugboardJSON
 import Synchronization
 
@@ -77,8 +78,7 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         let admission = self.guard.counts.admit(address, limits: self.guard.limits)
         let deadlines = ConnectionDeadlines(timeouts: self.guard.timeouts)
         let inline = self.guard.inline
-        let inner = HTTP1Channel(responder: responder, configuration: .init(
-            additionalChannelHandlers: [deadlines.requests, InlineHTTPHandler(routes: inline)]))
+        let inner = HTTP1Channel(responder: responder)
         do {
             if admission == .admitted {
                 let counts = self.guard.counts
@@ -91,7 +91,14 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return inner.setup(channel: channel, logger: logger)
+        // The deadlines' request clock and the hot path go right after the HTTP/1 decoder, ahead of the conversion
+        // to HTTPTypes: what the hot path answers is never converted (InlineHTTPHandler.swift).
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try pipeline.addHandlers([deadlines.requests, InlineHTTPHandler(routes: inline)], position: .after(decoder))
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async {

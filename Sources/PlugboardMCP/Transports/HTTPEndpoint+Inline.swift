@@ -16,16 +16,17 @@ extension HTTPEndpoint {
         case later(_ start: @Sendable (_ answer: @escaping @Sendable (InlineResponse) -> Void) -> Void)
     }
 
-    func inlinePlan(_ head: HTTPRequest, body: ByteBuffer, peer: SocketAddress?) -> InlinePlan {
-        guard transport.originPolicy.admits(head), let principal = principalNow(head) else { return .passOn }
+    func inlinePlan(_ head: InlineRequestHead, body: ByteBuffer, peer: SocketAddress?) -> InlinePlan {
+        guard head.isPlain, transport.originPolicy.admits(origin: head.origin, authority: head.host),
+              let principal = principalNow(head) else { return .passOn }
         guard body.readableBytes <= requestLimit(for: principal).bytes else { return .passOn }
         let bytes = Array(buffer: body)
         guard case .success(var message) = server.scan(bytes) else { return .passOn }
         let meta: RequestMeta?
         do { meta = try message.meta() } catch { return .passOn }
         if server.configuration.tracing {
-            message.transportTraceparent = head.headerFields[Self.traceparent]
-            message.transportTracestate = head.headerFields[Self.tracestate]
+            message.transportTraceparent = head.traceparent
+            message.transportTracestate = head.tracestate
         }
         guard case .request = message.kind, message.method != "initialize", message.method != "subscriptions/listen" else {
             return .passOn
@@ -33,32 +34,39 @@ extension HTTPEndpoint {
         let session: MCPSession
         let streaming: Bool
         if let version = meta?[ProtocolVersions.protocolVersionKey] {  // 2026-07-28: no session; headers must agree
-            guard RoutingHeaders.mismatch(head.headerFields, message: message, protocolVersion: JSONParser.stringValue(ofValidated: version)) == nil,
-                  let context = try? message.keepRequestContext() else { return .passOn }
+            let agrees = RoutingHeaders.mismatch(message: message, protocolVersion: JSONParser.stringValue(ofValidated: version)) {
+                switch $0 {
+                case RoutingHeaders.version: (head.protocolVersion, head.protocolVersion == nil ? 0 : 1)
+                case RoutingHeaders.method: (head.mcpMethod, head.mcpMethod == nil ? 0 : 1)
+                default: (head.mcpName, head.mcpName == nil ? 0 : 1)
+                }
+            } == nil
+            guard agrees, let context = try? message.keepRequestContext() else { return .passOn }
             session = MCPSession(surface: surface, principal: principal)
             streaming = context.progressToken != nil || context.logLevel != nil
         } else {
-            if let version = head.headerFields[Self.versionHeader], !ProtocolVersions.all.contains(version) { return .passOn }
-            guard let id = head.headerFields[Self.sessionHeader],
+            if let version = head.protocolVersion, !ProtocolVersions.all.contains(version) { return .passOn }
+            guard let id = head.sessionID,
                   let found = transport.sessions.find(id, surface: surface, principal: principal,
                                                       client: ClientRequestContext.client(principal: principal, remoteAddress: peer))
             else { return .passOn }
             session = found.mcp
             streaming = (try? message.keepRequestContext())?.progressToken != nil || session.logLevel != nil
         }
-        if Self.answersAsStream(message, streaming: streaming, headers: head.headerFields) {
+        if Self.answersAsStream(message, streaming: streaming, accept: head.accept) {
             return .passOn  // Hummingbird's response body writer streams it
         }
         return answer(message, session: session, requestBytes: bytes.count)
     }
 
     /// Who the request acts for, when that is known without waiting: `.some(nil)` is the operator (no teams).
-    private func principalNow(_ head: HTTPRequest) -> Principal?? {
+    private func principalNow(_ head: InlineRequestHead) -> Principal?? {
         guard let authenticator = transport.authenticator else { return .some(nil) }
-        if let target = head.path, let query = target.firstIndex(of: "?"),
+        guard let target = head.path else { return nil }
+        if let query = target.firstIndex(of: "?"),
            ProtectedResource.hasQueryToken(String(target[target.index(after: query)...])) { return nil }
-        guard case .one(let authorization) = head.headerFields.onlyValue(of: .authorization) else { return nil }
-        return authenticator.authenticateNow(authorization: authorization, resource: resource(authority: head.authority))
+        guard let authorization = head.authorization else { return nil }
+        return authenticator.authenticateNow(authorization: authorization, resource: resource(authority: head.host))
             .map { .some($0) }
     }
 

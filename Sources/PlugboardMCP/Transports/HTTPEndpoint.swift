@@ -123,8 +123,8 @@ struct HTTPEndpoint: Sendable {
 
     /// A call that will produce notifications, from a client that accepts SSE, is answered as a stream carrying
     /// them; everything else as one JSON body.
-    static func answersAsStream(_ message: IncomingMessage, streaming: Bool, headers: HTTPFields) -> Bool {
-        streaming && MCPServer.callMethods.contains(message.method) && headers[.accept]?.contains("text/event-stream") == true
+    static func answersAsStream(_ message: IncomingMessage, streaming: Bool, accept: String?) -> Bool {
+        streaming && MCPServer.callMethods.contains(message.method) && accept?.contains("text/event-stream") == true
     }
 
     static let traceparent = HTTPField.Name("traceparent")!
@@ -140,7 +140,7 @@ struct HTTPEndpoint: Sendable {
             await transport.holdRefusal()  // HTTPEndpoint+Teams.swift: a flooding connection is slowed, not served
             return Self.tooManyRequests(reply, retryAfter: retryAfter)
         }
-        if !Self.answersAsStream(message, streaming: streaming, headers: request.headers) {
+        if !Self.answersAsStream(message, streaming: streaming, accept: request.headers[.accept]) {
             let answer = await finish(replyNow(to: message, session: session), of: message, session: session)
             let reply = server.complete(answer, for: message, admission: admission)
             guard let reply else { return Response(status: .accepted, headers: extraHeaders) }

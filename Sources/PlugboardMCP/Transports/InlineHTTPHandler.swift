@@ -1,28 +1,28 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// The HTTP hot path: a POST to a surface is collected, parsed, routed and answered here, on the connection's event
 /// loop, when nothing in it has to wait (`HTTPEndpoint.inlinePlan`). Everything else (GET streams, DELETE, SSE
 /// answers, handshakes, refusals, calls that run elsewhere before they are admitted) is passed on to Hummingbird
 /// unchanged, as if this handler were not there.
 ///
-/// Sits between the HTTP codec and Hummingbird's connection handler. Responses leave in request order: once a
+/// Sits right after the HTTP/1 decoder, before the conversion to HTTPTypes that Hummingbird reads: a request
+/// answered here is never converted, and its answer is written as HTTP/1 parts. Responses leave in request order: once a
 /// request is passed on, the ones after it are passed on too until Hummingbird's response has gone out; while an
 /// answer of ours is still coming (a call running elsewhere, a held refusal), later requests wait here and the
 /// connection stops reading.
 final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let routes: InlineRoutes
 
     private enum Phase {
         case awaitingHead
         /// A request this handler may answer, collected until its end.
-        case collecting(HTTPRequest, HTTPEndpoint, body: ByteBuffer?)
+        case collecting(HTTPRequestHead, InlineRequestHead, HTTPEndpoint, body: ByteBuffer?)
         /// A request passed on to Hummingbird: its remaining parts follow it.
         case passing
     }
@@ -31,7 +31,7 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     private var passedOn = 0
     /// An answer of ours is still coming: later parts wait in `waiting`, and reads are held.
     private var answering = false
-    private var waiting: [HTTPRequestPart] = []
+    private var waiting: [HTTPServerRequestPart] = []
     private var readHeld = false
     private var quiesceHeld = false
     private var unflushed = false
@@ -48,16 +48,17 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         }
     }
 
-    private func take(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func take(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         guard !closing else { return }
         switch (part, phase) {
         case (.head(let head), _):
-            if passedOn == 0, head.method == .post, let endpoint = routes.endpoint(for: head) {
-                phase = .collecting(head, endpoint, body: nil)
+            if passedOn == 0, head.method == .POST, case let read = InlineRequestHead(head),
+               let endpoint = routes.endpoint(for: read) {
+                phase = .collecting(head, read, endpoint, body: nil)
             } else {
                 passOn(head, body: nil, context: context)
             }
-        case (.body(let chunk), .collecting(let head, let endpoint, var body)):
+        case (.body(let chunk), .collecting(let head, let read, let endpoint, var body)):
             if (body?.readableBytes ?? 0) + chunk.readableBytes > endpoint.server.configuration.limits.maxBytes {
                 passOn(head, body: body, context: context)  // Hummingbird answers 413, as it always has
                 context.fireChannelRead(wrapInboundOut(.body(chunk)))
@@ -65,15 +66,16 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
             }
             phase = .awaitingHead  // drop the reference while appending, so the buffer is not copied
             if body == nil { body = chunk } else { body!.writeImmutableBuffer(chunk) }
-            phase = .collecting(head, endpoint, body: body)
-        case (.end(let trailers), .collecting(let head, let endpoint, let body)):
+            phase = .collecting(head, read, endpoint, body: body)
+        case (.end(let trailers), .collecting(let head, let read, let endpoint, let body)):
             phase = .awaitingHead
-            switch endpoint.inlinePlan(head, body: body ?? ByteBuffer(), peer: context.channel.remoteAddress) {
+            let closing = !read.keepAlive
+            switch endpoint.inlinePlan(read, body: body ?? ByteBuffer(), peer: context.channel.remoteAddress) {
             case .passOn:
                 passOn(head, body: body, context: context)
                 end(trailers, context: context)
             case .answered(let response):
-                write(response, closing: head.closesConnection, context: context)
+                write(response, closing: closing, context: context)
             case .later(let start):
                 answering = true
                 let loop = context.eventLoop
@@ -81,7 +83,7 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
                 start { response in
                     loop.execute {
                         let (handler, context) = bound.value
-                        handler.laterAnswered(response, closing: head.closesConnection, context: context)
+                        handler.laterAnswered(response, closing: closing, context: context)
                     }
                 }
             }
@@ -92,7 +94,7 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         }
     }
 
-    private func passOn(_ head: HTTPRequest, body: ByteBuffer?, context: ChannelHandlerContext) {
+    private func passOn(_ head: HTTPRequestHead, body: ByteBuffer?, context: ChannelHandlerContext) {
         passedOn += 1
         phase = .passing
         context.fireChannelRead(wrapInboundOut(.head(head)))
@@ -102,20 +104,21 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     /// The end of a request passed on. Hummingbird's connection handler takes up what it was given at a read's
     /// completion; a request the decoder hands over outside a read (one pipelined behind an answer of ours, or
     /// taken up from `waiting`) would otherwise sit there until the client sent more.
-    private func end(_ trailers: HTTPFields?, context: ChannelHandlerContext) {
+    private func end(_ trailers: HTTPHeaders?, context: ChannelHandlerContext) {
         phase = .awaitingHead
         context.fireChannelRead(wrapInboundOut(.end(trailers)))
         context.fireChannelReadComplete()
     }
 
     private func write(_ response: InlineResponse, closing: Bool, context: ChannelHandlerContext) {
-        var head = HTTPResponse(status: response.status, headerFields: response.headers)
-        head.headerFields[.date] = HTTPDate.now
-        head.headerFields[.server] = "plugboard"
-        head.headerFields[.contentLength] = String(response.body.readableBytes)
-        if closing { head.headerFields[.connection] = "close" }
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(response.body)), promise: nil) }
+        var headers = response.headers
+        headers.add(name: "Date", value: HTTPDate.now)
+        headers.add(name: "Server", value: "plugboard")
+        headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+        if closing { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))),
+                      promise: nil)
+        if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
         if closing {
             self.closing = true
             // Output first, the whole connection a little later: closing with pipelined requests still unread
@@ -202,13 +205,13 @@ final class InlineHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
 
 /// What the hot path answers with: the status, headers beyond the standard ones, and the body.
 struct InlineResponse: Sendable {
-    var status: HTTPResponse.Status
-    var headers: HTTPFields
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
     var body: ByteBuffer
 
-    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> InlineResponse {
+    static func json(_ bytes: [UInt8], status: HTTPResponseStatus = .ok, headers: HTTPHeaders = [:]) -> InlineResponse {
         var headers = headers
-        headers[.contentType] = "application/json"
+        headers.add(name: "Content-Type", value: "application/json")
         return InlineResponse(status: status, headers: headers, body: ByteBuffer(bytes: bytes))
     }
 
@@ -219,16 +222,11 @@ struct InlineResponse: Sendable {
 struct InlineRoutes: Sendable {
     let endpoints: [String: HTTPEndpoint]
 
-    func endpoint(for head: HTTPRequest) -> HTTPEndpoint? {
+    func endpoint(for head: InlineRequestHead) -> HTTPEndpoint? {
         guard let path = head.path else { return nil }
         if let query = path.utf8.firstIndex(of: UInt8(ascii: "?")) {
             return endpoints[String(path[..<query])]
         }
         return endpoints[path]
     }
-}
-
-extension HTTPRequest {
-    /// The client asked to close the connection after this request (what Hummingbird checks, too).
-    var closesConnection: Bool { headerFields[.connection]?.lowercased() == "close" }
 }

@@ -42,8 +42,12 @@ public struct OriginPolicy: Sendable {
     /// Whether the request's Origin and Host are allowed. The common request (loopback, or an allowed name) is
     /// told apart without building an answer.
     func admits(_ request: HTTPRequest) -> Bool {
-        if let origin = request.headerFields[.origin], origin != "null", !allows(origin: origin) { return false }
-        if let authority = request.authority, !allows(host: Self.host(ofAuthority: authority)) { return false }
+        admits(origin: request.headerFields[.origin], authority: request.authority)
+    }
+
+    func admits(origin: String?, authority: String?) -> Bool {
+        if let origin, origin != "null", !allows(origin: origin) { return false }
+        if let authority, !allows(host: Self.host(ofAuthority: authority)) { return false }
         return true
     }
 

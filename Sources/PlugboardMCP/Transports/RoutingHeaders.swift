@@ -12,6 +12,8 @@ enum RoutingHeaders {
     static let method = HTTPField.Name("Mcp-Method")!
     static let name = HTTPField.Name("Mcp-Name")!
 
+    private static let versionKey = "params._meta['\(ProtocolVersions.protocolVersionKey)']"
+
     /// The body parameter `Mcp-Name` repeats, for the methods that have one.
     static func nameParameter(of method: String) -> StaticString? {
         switch method {
@@ -23,21 +25,28 @@ enum RoutingHeaders {
 
     /// Nil when the headers agree with the body; otherwise the -32020 error that says which header is wrong and how.
     static func mismatch(_ headers: HTTPFields, message: IncomingMessage, protocolVersion: String?) -> RPCError? {
-        let versionKey = "params._meta['\(ProtocolVersions.protocolVersionKey)']"
-        if let problem = compare(headers, version, with: protocolVersion, bodyField: versionKey) { return problem }
-        guard message.kind != .response else { return nil }
-        if let problem = compare(headers, method, with: message.method, bodyField: "method") { return problem }
-        guard let parameter = nameParameter(of: message.method),
-              let bodyName = try? message.stringParam(parameter, required: false) else { return nil }
-        return compare(headers, name, with: bodyName, bodyField: "params.\(parameter)", encoded: true)
+        mismatch(message: message, protocolVersion: protocolVersion) { field in
+            let values = headers[values: field]
+            return (values.first, values.count)
+        }
     }
 
-    private static func compare(_ headers: HTTPFields, _ field: HTTPField.Name, with body: String?, bodyField: String,
-                                encoded: Bool = false) -> RPCError? {
-        let values = headers[values: field]
+    /// The same, with the headers read by `field`: its first value and how many times it was sent.
+    static func mismatch(message: IncomingMessage, protocolVersion: String?,
+                         field: (HTTPField.Name) -> (first: String?, count: Int)) -> RPCError? {
+        if let problem = compare(field(version), version, with: protocolVersion, bodyField: versionKey) { return problem }
+        guard message.kind != .response else { return nil }
+        if let problem = compare(field(method), method, with: message.method, bodyField: "method") { return problem }
+        guard let parameter = nameParameter(of: message.method),
+              let bodyName = try? message.stringParam(parameter, required: false) else { return nil }
+        return compare(field(name), name, with: bodyName, bodyField: "params.\(parameter)", encoded: true)
+    }
+
+    private static func compare(_ values: (first: String?, count: Int), _ field: HTTPField.Name, with body: String?,
+                                bodyField: @autoclosure () -> String, encoded: Bool = false) -> RPCError? {
         guard let raw = values.first else {
             return RPCError(RPCError.headerMismatchCode,
-                "the \(field) header is missing; a 2026-07-28 request repeats its \(bodyField) in it")
+                "the \(field) header is missing; a 2026-07-28 request repeats its \(bodyField()) in it")
         }
         guard values.count == 1 else {
             return RPCError(RPCError.headerMismatchCode, "the \(field) header appears \(values.count) times; send it once")
@@ -54,7 +63,7 @@ enum RoutingHeaders {
         }
         guard value == body else {
             return RPCError(RPCError.headerMismatchCode,
-                "the \(field) header '\(value.prefix(80))' does not match the body's \(bodyField) '\((body ?? "").prefix(80))'")
+                "the \(field) header '\(value.prefix(80))' does not match the body's \(bodyField()) '\((body ?? "").prefix(80))'")
         }
         return nil
     }
