@@ -45,10 +45,27 @@ public struct OriginPolicy: Sendable {
         admits(origin: request.headerFields[.origin], authority: request.authority)
     }
 
-    func admits(origin: String?, authority: String?) -> Bool {
+    /// Whether a request with this Origin and Host (its authority, `host[:port]`) may be served.
+    public func admits(origin: String?, authority: String?) -> Bool {
         if let origin, origin != "null", !allows(origin: origin) { return false }
-        if let authority, !allows(host: Self.host(ofAuthority: authority)) { return false }
+        if let authority, !Self.isLoopback(authority: authority), !allows(host: Self.host(ofAuthority: authority)) {
+            return false
+        }
         return true
+    }
+
+    /// `127.0.0.1:8000`, `localhost`, `[::1]:8000` and the like, told apart in place: every request's Host passes
+    /// here, and most name loopback. False is "not plainly loopback", left to `host(ofAuthority:)`.
+    static func isLoopback(authority: String) -> Bool {
+        let bytes = authority.utf8
+        var end = bytes.endIndex
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")),
+           bytes[bytes.index(after: colon)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            end = colon
+        }
+        let host = bytes[..<end]
+        return host.elementsEqual("127.0.0.1".utf8) || host.elementsEqual("[::1]".utf8)
+            || host.elementsEqual("localhost".utf8, by: { $0 | 0x20 == $1 })  // every letter, either case
     }
 
     func allows(host: String) -> Bool {
