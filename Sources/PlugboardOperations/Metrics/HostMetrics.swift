@@ -20,11 +20,11 @@ public final class HostMetrics: ServerObserver, Sendable {
         .seconds(10), .seconds(30),
     ]
 
-    private let operations = HandleCache<DurationHistogram>()
-    private let calls = HandleCache<DurationHistogram>()
-    private let refusals = HandleCache<Counter>()
-    private let supervision = HandleCache<Counter>()
-    private let results = HandleCache<Counter>()
+    private let operations = HandleCache<OperationSeries, DurationHistogram>()
+    private let calls = HandleCache<CallSeries, DurationHistogram>()
+    private let refusals = HandleCache<[String], Counter>()
+    private let supervision = HandleCache<[String], Counter>()
+    private let results = HandleCache<[String], Counter>()
     private let inFlight: Gauge
     private let scraped = Mutex(ScrapedSeries())
 
@@ -49,10 +49,11 @@ public final class HostMetrics: ServerObserver, Sendable {
     // MARK: - ServerObserver
 
     public func requestEnded(_ request: AnsweredRequest) {
-        let labels = [("mcp_method_name", MetricLabels.method(request.method)), ("surface", request.surface),
-                      ("team", MetricLabels.team(request.team)), ("outcome", request.outcome),
-                      ("error_type", request.errorCode.map(String.init) ?? "")]
-        histogram(MetricNames.operationDuration, labels, cache: operations).record(request.duration)
+        let series = OperationSeries(method: MetricLabels.method(request.method), surface: request.surface,
+                                     team: MetricLabels.team(request.team), outcome: request.outcome, errorCode: request.errorCode)
+        operations.handle(series) {
+            registry.makeDurationHistogram(descriptor: MetricNames.operationDuration, labels: series.labels, buckets: Self.durationBuckets)
+        }.record(request.duration)
     }
 
     public func callStarted() { inFlight.increment() }
@@ -63,11 +64,13 @@ public final class HostMetrics: ServerObserver, Sendable {
             counter(MetricNames.quotaRefusals, ["team": MetricLabels.team(record.team), "quota": quota], cache: refusals).increment()
         }
         let routed = record.component != nil
-        let labels = [("kind", record.kind.rawValue), ("component", record.component ?? MetricLabels.unknown),
-                      ("version", routed ? record.version ?? "" : ""), ("provider", record.provider?.id ?? ""),
-                      ("surface", record.surface), ("team", MetricLabels.team(record.team)),
-                      ("outcome", MetricLabels.outcome(record.outcome))]
-        histogram(MetricNames.callDuration, labels, cache: calls).record(record.duration)
+        let series = CallSeries(kind: record.kind.rawValue, component: record.component ?? MetricLabels.unknown,
+                                version: routed ? record.version ?? "" : "", provider: record.provider?.id ?? "",
+                                surface: record.surface, team: MetricLabels.team(record.team),
+                                outcome: MetricLabels.outcome(record.outcome))
+        calls.handle(series) {
+            registry.makeDurationHistogram(descriptor: MetricNames.callDuration, labels: series.labels, buckets: Self.durationBuckets)
+        }.record(record.duration)
     }
 
     // MARK: - Events
@@ -145,26 +148,51 @@ public final class HostMetrics: ServerObserver, Sendable {
         registry.makeGauge(descriptor: MetricNames.streamsOpen, labels: [("stream", kind)])
     }
 
-    private func histogram(_ name: MetricNameDescriptor, _ labels: [(String, String)], cache: HandleCache<DurationHistogram>) -> DurationHistogram {
-        cache.handle(labels.map(\.1)) {
-            registry.makeDurationHistogram(descriptor: name, labels: labels, buckets: Self.durationBuckets)
-        }
-    }
-
-    private func counter(_ name: MetricNameDescriptor, _ labels: KeyValuePairs<String, String>, cache: HandleCache<Counter>) -> Counter {
+    private func counter(_ name: MetricNameDescriptor, _ labels: KeyValuePairs<String, String>, cache: HandleCache<[String], Counter>) -> Counter {
         let pairs = labels.map { ($0.key, $0.value) }
         return cache.handle([name.metricName] + pairs.map(\.1)) { registry.makeCounter(descriptor: name, labels: pairs) }
     }
 }
 
 /// Metric handles by their label values.
-final class HandleCache<Handle: AnyObject & Sendable>: Sendable {
-    private let handles = Mutex<[[String]: Handle]>([:])
+final class HandleCache<Key: Hashable & Sendable, Handle: AnyObject & Sendable>: Sendable {
+    private let handles = Mutex<[Key: Handle]>([:])
 
-    func handle(_ key: [String], make: () -> Handle) -> Handle {
+    func handle(_ key: Key, make: () -> Handle) -> Handle {
         if let found = handles.withLock({ $0[key] }) { return found }
         let made = make()  // the registry returns the same handle for the same labels, so a race makes no twin
         handles.withLock { $0[key] = made }
         return made
+    }
+}
+
+/// The label values of one series of `mcp.server.operation.duration`: the key its handle is found by on every
+/// request, hashed as it is, without a labels array built first.
+struct OperationSeries: Hashable, Sendable {
+    var method: String
+    var surface: String
+    var team: String
+    var outcome: String
+    var errorCode: Int?
+
+    var labels: [(String, String)] {
+        [("mcp_method_name", method), ("surface", surface), ("team", team), ("outcome", outcome),
+         ("error_type", errorCode.map(String.init) ?? "")]
+    }
+}
+
+/// The label values of one series of the call-duration histogram, found the same way.
+struct CallSeries: Hashable, Sendable {
+    var kind: String
+    var component: String
+    var version: String
+    var provider: String
+    var surface: String
+    var team: String
+    var outcome: String
+
+    var labels: [(String, String)] {
+        [("kind", kind), ("component", component), ("version", version), ("provider", provider), ("surface", surface),
+         ("team", team), ("outcome", outcome)]
     }
 }
