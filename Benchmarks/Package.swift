@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "Plugboard", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The catalog every measurement uses: 100 providers x 25 identities x 4 versions, three levels, two filters.
@@ -61,6 +62,17 @@ package.targets += [
             .product(name: "PlugboardCore", package: "Plugboard"), .product(name: "PlugboardLoader", package: "Plugboard"),
             .product(name: "PlugboardMCP", package: "Plugboard"),
         ],
+        swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+]
+
+// MARK: - The HTTP rows' framework floor: a bare SwiftNIO HTTP/1 server answering fixed bytes
+// `swift run -c release NIOHTTPFloor 127.0.0.1 8080`
+package.targets += [
+    .executableTarget(
+        name: "NIOHTTPFloor",
+        dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                       .product(name: "NIOPosix", package: "swift-nio")],
         swiftSettings: [.swiftLanguageMode(.v6)]
     ),
 ]
