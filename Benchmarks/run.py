@@ -164,6 +164,11 @@ http {{
 """)
         return [shutil.which("nginx") or "/usr/sbin/nginx", "-p", prefix, "-c", config, "-g", "daemon off;"]
 
+    def nio_floor(self, http_port):
+        """A bare SwiftNIO HTTP/1 server answering fixed bytes (Benchmarks/Sources/NIOHTTPFloor): what the HTTP/1
+        decoder and encoder Plugboard runs on cost with no work, between nginx and Plugboard."""
+        return [os.path.join(self.work, "NIOHTTPFloor"), "127.0.0.1", str(http_port)]
+
     def socketpair_floor(self, count):
         """One cross-process round trip over an AF_UNIX socketpair, frames the size of a small call: the floor of
         a sandboxed call."""
@@ -253,6 +258,7 @@ http {{
         }
         http = {
             "nginx fixed bytes (the floor)": lambda: self.http(self.nginx_floor, "/mcp", "sessionless", tool="math_add"),
+            "SwiftNIO HTTP/1 fixed bytes (the framework's floor)": lambda: self.http(self.nio_floor, "/mcp", "sessionless", tool="math_add"),
             "plugboard, a path that does not exist (Hummingbird's 404)": lambda: self.http(
                 lambda p: pb(http_port=p), "/nothing-here", "sessionless", tool="math_add", status=404),
             "plugboard sessionless": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "sessionless", tool="math_add"),
@@ -263,6 +269,7 @@ http {{
         }
         http_one = {
             "nginx fixed bytes (the floor)": lambda: self.http(self.nginx_floor, "/mcp", "sessionless", tool="math_add", connections=1),
+            "SwiftNIO HTTP/1 fixed bytes (the framework's floor)": lambda: self.http(self.nio_floor, "/mcp", "sessionless", tool="math_add", connections=1),
             "plugboard sessionless": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "sessionless", tool="math_add", connections=1),
             "plugboard session": lambda: self.http(lambda p: pb(http_port=p), "/mcp", "session", tool="math_add", connections=1),
         }
@@ -456,6 +463,10 @@ def report(results):
         ratio(server(SCANNING, "scan on, registry warm").get("startup_ms"), server(SCANNING, "scan off").get("startup_ms")), 1.1, False)
     bar("HTTP 16 connections: Plugboard sessionless / nginx fixed bytes req/s",
         ratio(server(http, "plugboard sessionless").get("calls_per_s"), server(http, "nginx fixed bytes (the floor)").get("calls_per_s")), 0.5)
+    nio_share = ratio(server(http, "plugboard sessionless").get("calls_per_s"),
+                      server(http, "SwiftNIO HTTP/1 fixed bytes (the framework's floor)").get("calls_per_s"))
+    if nio_share:
+        bars.append(f"- HTTP 16 connections: Plugboard sessionless / bare SwiftNIO fixed bytes req/s: {nio_share:,.2f}")
     bar("HTTP 1 connection: Plugboard sessionless p50 / nginx fixed bytes p50",
         ratio(server(HTTP_ONE, "plugboard sessionless").get("p50_us"), server(HTTP_ONE, "nginx fixed bytes (the floor)").get("p50_us")), 2, False)
     bar("HTTP 16 connections: Plugboard session / sessionless req/s",
