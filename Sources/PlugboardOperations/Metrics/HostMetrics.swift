@@ -155,13 +155,42 @@ public final class HostMetrics: ServerObserver, Sendable {
 }
 
 /// Metric handles by their label values.
+///
+/// The few series a busy host uses over and over are kept in a short list compared before the dictionary: label
+/// values that come from the catalog and the configuration share their storage from call to call, and short ones
+/// are stored inline, so equality is a comparison of a few words where hashing reads every byte.
 final class HandleCache<Key: Hashable & Sendable, Handle: AnyObject & Sendable>: Sendable {
-    private let handles = Mutex<[Key: Handle]>([:])
+    private struct Handles {
+        var all: [Key: Handle] = [:]
+        var recent: [(key: Key, handle: Handle)] = []
+        var nextRecent = 0
+
+        mutating func remember(_ key: Key, _ handle: Handle) {
+            if recent.count < HandleCache.recentCount {
+                recent.append((key, handle))
+            } else {
+                recent[nextRecent] = (key, handle)
+                nextRecent = (nextRecent + 1) % HandleCache.recentCount
+            }
+        }
+    }
+
+    private static var recentCount: Int { 8 }
+    private let handles = Mutex(Handles())
 
     func handle(_ key: Key, make: () -> Handle) -> Handle {
-        if let found = handles.withLock({ $0[key] }) { return found }
+        let found = handles.withLock { handles -> Handle? in
+            if let recent = handles.recent.first(where: { $0.key == key }) { return recent.handle }
+            guard let found = handles.all[key] else { return nil }
+            handles.remember(key, found)
+            return found
+        }
+        if let found { return found }
         let made = make()  // the registry returns the same handle for the same labels, so a race makes no twin
-        handles.withLock { $0[key] = made }
+        handles.withLock { handles in
+            handles.all[key] = made
+            handles.remember(key, made)
+        }
         return made
     }
 }
