@@ -7,6 +7,7 @@ SDK's low-level server. Each scenario runs in rounds; within a round every serve
 rotates, so the machine's load falls on all of them alike. Figures are medians over rounds.
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -22,6 +23,18 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PEERS = os.path.join(ROOT, "Benchmarks", "peers")
+CONTEXTFORGE_PYTHON = os.path.join(ROOT, ".venv", "contextforge", "bin", "python")
+GROWTH = "catalog growth: tools/list p50, start-up and RSS by catalog size, stdio, 1 in flight"
+SESSIONS = "HTTP sessions held open: the host's RSS per idle 2025-11-25 session (calls/s: sessions opened per second)"
+GROWTH_CATALOGS = [(1000, 10), (10000, 100), (100000, 1000)]  # components, mounts
+
+
+def growth_config(size, paged):
+    return f"{size // 1000}k components, {'first page' if paged else 'whole list in one page'}"
+
+
+GATEWAYS = "HTTP tools/call through a gateway with JWT auth, 16 connections"
+GATEWAYS_ONE = "HTTP tools/call through a gateway with JWT auth, 1 connection"
 CATALOG = "1000x3x10"  # tools x versions x namespaces, for the listing scenario
 OBSERVABILITY = "metrics and tracing cost, 16 in flight"
 HTTP_ONE = "HTTP tools/call, 1 connection"
@@ -54,6 +67,12 @@ class Bench:
             self.configs[name] = self.write_config(name.replace(" ", "-"), catalog=False, isolation="in-process", scan=scan)
         # JWT access tokens: team alpha's calculator (sandboxed, as a team's providers always are) under `math`, a
         # token minted by joserfc for it, against the same provider sandboxed without teams or tokens.
+        # Catalog growth: 1k, 10k and 100k components (one version each) in 10, 100 and 1,000 mounts of the catalog
+        # provider, listed a page at a time (the default page size) and whole (the largest page there is).
+        for size, mounts in GROWTH_CATALOGS:
+            for paged in (True, False):
+                self.configs[growth_config(size, paged)] = self.write_growth_config(size, mounts, paged)
+        self.configs["sessions"] = self.write_sessions_config()
         self.configs["jwt"], self.jwt = self.write_jwt_config()
         self.configs["static token"], self.static_token = self.write_static_token_config()
         self.only = options.only
@@ -86,6 +105,70 @@ class Bench:
         with open(path, "w") as file:
             json.dump(config, file)
         return path
+
+    def write_growth_config(self, size, mounts, paged):
+        config = {
+            "plugin_directories": [os.path.join(self.work, "plugins")],
+            "mounts": [{"namespace": f"ns{n}", "provider": "catalog", "config": {"tools": size // mounts, "versions": 1}}
+                       for n in range(mounts)],
+            "surfaces": [{"name": "mcp", "path": "/mcp"}],
+            "logging": {"level": "warning"},
+        }
+        if not paged:  # 100k tools are about 15 MB of JSON: past the default response limit
+            config["transports"] = {"limits": {"list_page_size": 100000, "max_response_bytes": 1 << 30}}
+        path = os.path.join(self.work, f"bench-{growth_config(size, paged).replace(' ', '-')}.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path
+
+    def write_sessions_config(self):
+        """The calculator over HTTP with room for 10k sessions from one client, opened as fast as it asks."""
+        config = {
+            "plugin_directories": ["${bundled}"],
+            "mounts": [{"namespace": "math", "provider": "calculator", "isolation": "in-process"}],
+            "surfaces": [{"name": "mcp", "path": "/mcp"}],
+            "transports": {"limits": {"max_sessions": 20000, "max_sessions_per_client": 20000,
+                                      "new_sessions_per_second_per_client": 1000000}},
+            "logging": {"level": "warning"},
+        }
+        path = os.path.join(self.work, "bench-sessions.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path
+
+    def idle_sessions(self, count):
+        """The host's RSS with `count` idle 2025-11-25 sessions open (handshaken, then left), over one connection."""
+        port = free_port()
+        process = subprocess.Popen(self.plugboard("sessions", http_port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for_port(port)
+            def rss_kb():
+                with open(f"/proc/{process.pid}/status") as status:
+                    return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+            initialize = json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
+            def open_session():
+                connection.request("POST", "/mcp", body=initialize, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200 or not response.getheader("Mcp-Session-Id"):
+                    raise RuntimeError(f"initialize answered {response.status} without a session")
+            for _ in range(20):  # the first sessions warm the allocator up; the base is taken after them
+                open_session()
+            base = rss_kb()
+            started = time.perf_counter()
+            for _ in range(count):
+                open_session()
+            elapsed = time.perf_counter() - started
+            time.sleep(0.5)
+            after = rss_kb()
+            return {"calls_per_s": count / elapsed, "p50_us": elapsed / count * 1e6, "peak_rss_kb": after,
+                    "rss_per_session_bytes": (after - base) * 1024 / count}
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
     def write_jwt_config(self):
         from joserfc import jwt
@@ -169,6 +252,29 @@ http {{
         decoder and encoder Plugboard runs on cost with no work, between nginx and Plugboard."""
         return [os.path.join(self.work, "NIOHTTPFloor"), "127.0.0.1", str(http_port)]
 
+    def contextforge(self, http_port):
+        """IBM's ContextForge gateway (its own venv) fronting the `mcp` low-level server's `add`, JWT auth on."""
+        return [CONTEXTFORGE_PYTHON, os.path.join(PEERS, "contextforge_gateway.py"), "--port", str(http_port),
+                "--upstream-python", PYTHON, "--work", self.work, "--token-file", self.contextforge_token_file(http_port)]
+
+    def contextforge_token_file(self, http_port):
+        return os.path.join(self.work, f"contextforge-{http_port}.token")
+
+    def through_contextforge(self, connections):
+        """A tools/call of `add` through ContextForge, with the token it minted for this run."""
+        ports = []
+
+        def server(port):
+            ports.append(port)
+            return self.contextforge(port)
+
+        def token():
+            with open(self.contextforge_token_file(ports[-1])) as file:
+                return file.read().strip()
+
+        return self.http(server, "/mcp", "stateless", tool="math-add", token=token, connections=connections,
+                         announces_ready=True)
+
     def socketpair_floor(self, count):
         """One cross-process round trip over an AF_UNIX socketpair, frames the size of a small call: the floor of
         a sandboxed call."""
@@ -188,19 +294,31 @@ http {{
             raise RuntimeError(f"{' '.join(server[:3])}: {done.stderr.strip()[-2000:]}")
         return json.loads(done.stdout)
 
-    def http(self, server, path, mode, tool="add", seconds=5, token=None, connections=16, status=200):
-        """wrk with `connections` connections. mode: 'session' (2025-11-25 handshake first) or 'sessionless'
-        (2026-07-28). `status`: what every answer must be (404: the framework's own answer to an unknown path)."""
+    def http(self, server, path, mode, tool="add", seconds=5, token=None, connections=16, status=200, announces_ready=False):
+        """wrk with `connections` connections. mode: 'session' (2025-11-25 handshake first), 'sessionless'
+        (2026-07-28) or 'stateless' (2025-11-25 calls without a handshake, for a peer that keeps no sessions).
+        `status`: what every answer must be (404: the framework's own answer to an unknown path). `token`: a bearer
+        token, or a callable that reads it once the server is ready. `announces_ready`: the server prints `ready`
+        when it may be called (a gateway that registers its upstream after it listens)."""
         port = free_port()
-        process = subprocess.Popen(server(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(server(port), stdout=subprocess.PIPE if announces_ready else subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, text=True)
         try:
             url = f"http://127.0.0.1:{port}{path}"
-            wait_for_port(port)
+            if announces_ready:
+                if process.stdout.readline().strip() != "ready":
+                    raise RuntimeError(f"{' '.join(server(port)[:2])} stopped before it was ready")
+            else:
+                wait_for_port(port)
             headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+            if callable(token):
+                token = token()
             if token:
                 headers["Authorization"] = f"Bearer {token}"
             params = {"name": tool, "arguments": {"a": 1, "b": 2}}
-            if mode == "session":
+            if mode == "stateless":
+                headers["MCP-Protocol-Version"] = "2025-11-25"
+            elif mode == "session":
                 session, _ = post(url, headers, {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
                     "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
                 headers.update({"Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-11-25"})
@@ -292,6 +410,22 @@ http {{
                 "sandboxed team, static token": lambda: self.http(
                     lambda p: pb("static token", http_port=p), "/mcp", "sessionless", tool="math_add", token=self.static_token),
             }
+        # The gateway peer: a platform would put ContextForge in front of its MCP servers where it puts Plugboard.
+        # Both check a JWT on every call; Plugboard's team provider is sandboxed, as a team's always is.
+        gateways, gateways_one = {}, {}
+        for table, connections in ((gateways, 16), (gateways_one, 1)):
+            if self.sandbox:
+                table["plugboard, team JWT, sandboxed add"] = lambda c=connections: self.http(
+                    lambda p: pb("jwt", http_port=p), "/mcp", "sessionless", tool="math_add", token=self.jwt, connections=c)
+            if os.path.exists(CONTEXTFORGE_PYTHON):
+                table["contextforge 1.0.7, JWT, fronting the mcp low-level add"] = lambda c=connections: self.through_contextforge(c)
+        growth = {}
+        for size, mounts in GROWTH_CATALOGS:
+            for paged in (True, False):
+                name = growth_config(size, paged)
+                growth[f"{name} ({mounts:,} mounts)"] = lambda name=name, size=size: self.stdio(
+                    pb(name), max(20, 20000 // (size // 100 if "whole" in name else 10)), 1, method="tools/list")
+        sessions = {f"{count // 1000}k idle sessions": lambda count=count: self.idle_sessions(count) for count in (1000, 10000)}
         def cold_start():
             shutil.rmtree(os.path.join(self.work, "scan-cold"), ignore_errors=True)
             return self.stdio(pb("scan cold"), 200, 1, tool="math_add")
@@ -315,6 +449,10 @@ http {{
             (f"tools/list, {CATALOG} catalog under a filter", "list", listing),
             (OBSERVABILITY, "calls", observability),
             (IDENTITY, "calls", identity),
+            (GROWTH, "growth", growth),
+            (SESSIONS, "sessions", sessions),
+            (GATEWAYS, "calls", gateways),
+            (GATEWAYS_ONE, "calls", gateways_one),
             (SCANNING, "start-up", scanning),
         ]
         return [s for s in scenarios if not self.only or any(word in s[0] for word in self.only)]
@@ -459,6 +597,25 @@ def report(results):
                             server(IDENTITY, "sandboxed team, static token").get("calls_per_s"))
     if jwt_over_static:
         bars.append(f"- HTTP 16 connections: JWT / static team token req/s (the JWT's own cost): {jwt_over_static:,.2f}")
+    def growth_row(size, paged):
+        return next((m for n, m in results.get(GROWTH, {}).get("servers", {}).items()
+                     if n.startswith(growth_config(size, paged))), {})
+    bar("catalog growth: tools/list first page p50, 100k / 1k components",
+        ratio(growth_row(100000, True).get("p50_us"), growth_row(1000, True).get("p50_us")), 2, False)
+    bar("catalog growth: start-up, 100k / 1k components (linear is 100)",
+        ratio(growth_row(100000, True).get("startup_ms"), growth_row(1000, True).get("startup_ms")), 100, False)
+    small_rss, large_rss = growth_row(1000, True).get("peak_rss_kb"), growth_row(100000, True).get("peak_rss_kb")
+    if small_rss and large_rss:
+        bar("catalog growth: RSS per component above the 1k catalog's, KB", (large_rss - small_rss) / 99000, 2, False)
+    for count in (1000, 10000):
+        per_session = server(SESSIONS, f"{count // 1000}k idle sessions").get("rss_per_session_bytes")
+        if per_session:
+            bars.append(f"- {count:,} idle HTTP sessions: {per_session / 1024:,.1f} KB of RSS each")
+    plugboard_gateway, contextforge = "plugboard, team JWT, sandboxed add", "contextforge 1.0.7, JWT, fronting the mcp low-level add"
+    bar("HTTP 16 connections: Plugboard / ContextForge req/s",
+        ratio(server(GATEWAYS, plugboard_gateway).get("calls_per_s"), server(GATEWAYS, contextforge).get("calls_per_s")), 10)
+    bar("HTTP 1 connection: Plugboard p50 / ContextForge p50",
+        ratio(server(GATEWAYS_ONE, plugboard_gateway).get("p50_us"), server(GATEWAYS_ONE, contextforge).get("p50_us")), 0.1, False)
     bar("start-up: scan on with a warm registry / scan off",
         ratio(server(SCANNING, "scan on, registry warm").get("startup_ms"), server(SCANNING, "scan off").get("startup_ms")), 1.1, False)
     bar("HTTP 16 connections: Plugboard sessionless / nginx fixed bytes req/s",
@@ -497,7 +654,13 @@ def chart(results, path):
     palette = {"floor": "#9e9e9e", "fastmcp": "#e07b39", "mcp": "#c9a227"}
     for axis, (title, scenario) in zip(axes, panels):
         names = list(scenario["servers"])
-        if scenario["kind"] == "list":
+        if scenario["kind"] == "growth":
+            growth_curves(axis, title, scenario)
+            continue
+        if scenario["kind"] == "sessions":
+            values = [scenario["servers"][n].get("rss_per_session_bytes", 0) / 1024 for n in names]
+            axis.set_ylabel("RSS per idle session, KB (lower is better)")
+        elif scenario["kind"] == "list":
             values = [scenario["servers"][n]["p50_us"] / 1000 for n in names]
             axis.set_ylabel("tools/list p50, ms (lower is better)")
         else:
@@ -515,6 +678,31 @@ def chart(results, path):
     figure.suptitle("Plugboard (blue) vs the floor, FastMCP 4.1 and the mcp SDK — one run, same machine", fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
+
+
+def growth_curves(axis, title, scenario):
+    """tools/list p50 against the catalog's size, paged and whole, log-log; RSS on the right-hand axis."""
+    curves = {"first page": ([], [], []), "whole list in one page": ([], [], [])}
+    for name, m in scenario["servers"].items():
+        size = int(name.split("k components")[0]) * 1000
+        for label, (xs, p50s, rss) in curves.items():
+            if label in name and m.get("p50_us"):
+                xs.append(size)
+                p50s.append(m["p50_us"] / 1000)
+                rss.append((m.get("peak_rss_kb") or 0) / 1024)
+    for (label, (xs, p50s, _)), style in zip(curves.items(), ("o-", "s--")):
+        axis.plot(xs, p50s, style, color="#2f6db3", label=f"tools/list p50, {label}")
+    rss_axis = axis.twinx()
+    xs, _, rss = curves["first page"]
+    rss_axis.plot(xs, rss, "^:", color="#7a7a7a", label="peak RSS")
+    rss_axis.set_ylabel("peak RSS, MB", fontsize=8)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("components in the catalog")
+    axis.set_ylabel("tools/list p50, ms (lower is better)")
+    axis.set_title(title, fontsize=9)
+    axis.legend(fontsize=7, loc="upper left")
+    rss_axis.legend(fontsize=7, loc="lower right")
 
 
 def main():
