@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -668,10 +669,11 @@ def chart(results, path):
             axis.set_ylabel("calls per second (higher is better)")
         colors = [next((c for k, c in palette.items() if n.startswith(k)), "#2f6db3") for n in names]
         bars = axis.bar(range(len(names)), values, color=colors)
-        axis.set_yscale("log")
+        if scenario["kind"] != "sessions":  # a few hundred bytes either way: a linear axis from zero says it
+            axis.set_yscale("log")
         axis.set_xticks(range(len(names)))
         axis.set_xticklabels(names, rotation=35, ha="right", fontsize=8)
-        axis.set_title(title, fontsize=9)
+        axis.set_title(textwrap.fill(title, 70), fontsize=9)
         for rect, value in zip(bars, values):
             axis.annotate(f"{value:,.0f}" if value >= 10 else f"{value:.2f}", (rect.get_x() + rect.get_width() / 2, value),
                           ha="center", va="bottom", fontsize=7)
@@ -700,7 +702,7 @@ def growth_curves(axis, title, scenario):
     axis.set_yscale("log")
     axis.set_xlabel("components in the catalog")
     axis.set_ylabel("tools/list p50, ms (lower is better)")
-    axis.set_title(title, fontsize=9)
+    axis.set_title(textwrap.fill(title, 70), fontsize=9)
     axis.legend(fontsize=7, loc="upper left")
     rss_axis.legend(fontsize=7, loc="lower right")
 

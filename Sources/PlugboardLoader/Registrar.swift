@@ -8,6 +8,8 @@ import PlugboardJSON
 final class Registrar {
     private(set) var components: [NativeComponent] = []
     private(set) var problems: [String] = []
+    /// JSON a plugin gave before (most tools of a provider share a schema or annotations): kept once, checked once.
+    private var seenJSON: [String: RawJSON] = [:]
 
     /// Runs `describe` with a registrar wired to this collector.
     func collect(_ describe: (UnsafeMutablePointer<pb_registrar>) -> Int32) -> Int32 {
@@ -132,8 +134,11 @@ final class Registrar {
 
     private func json(_ pointer: UnsafePointer<CChar>?, field: String, of label: String) throws(RegistrationProblem) -> RawJSON? {
         guard let text = text(pointer) else { return nil }
+        if let seen = seenJSON[text] { return seen }
         do {
-            return try RawJSON(validating: text)
+            let json = try RawJSON(validating: text)
+            seenJSON[text] = json
+            return json
         } catch {
             throw RegistrationProblem("\(label): \(field) is not valid JSON (\(error)): \(text.prefix(80))")
         }
