@@ -26,6 +26,8 @@ PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PEERS = os.path.join(ROOT, "Benchmarks", "peers")
 CONTEXTFORGE_PYTHON = os.path.join(ROOT, ".venv", "contextforge", "bin", "python")
 GROWTH = "catalog growth: tools/list p50, start-up and RSS by catalog size, stdio, 1 in flight"
+PROVIDERS = "provider files: start-up and RSS by how many are loaded (each mounted once, 10 tools; scan registry warm)"
+PROVIDER_COUNTS = (1, 10, 100)
 SESSIONS = "HTTP sessions held open: the host's RSS per idle 2025-11-25 session (calls/s: sessions opened per second)"
 GROWTH_CATALOGS = [(1000, 10), (10000, 100), (100000, 1000)]  # components, mounts
 
@@ -73,6 +75,8 @@ class Bench:
         for size, mounts in GROWTH_CATALOGS:
             for paged in (True, False):
                 self.configs[growth_config(size, paged)] = self.write_growth_config(size, mounts, paged)
+        for count in PROVIDER_COUNTS:
+            self.configs[f"{count} providers"] = self.write_providers_config(count)
         self.configs["sessions"] = self.write_sessions_config()
         self.configs["jwt"], self.jwt = self.write_jwt_config()
         self.configs["static token"], self.static_token = self.write_static_token_config()
@@ -118,6 +122,25 @@ class Bench:
         if not paged:  # 100k tools are about 15 MB of JSON: past the default response limit
             config["transports"] = {"limits": {"list_page_size": 100000, "max_response_bytes": 1 << 30}}
         path = os.path.join(self.work, f"bench-{growth_config(size, paged).replace(' ', '-')}.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path
+
+    def write_providers_config(self, count):
+        """`count` provider files (of the 100 in providers-100), each mounted once with 10 tools."""
+        directory = os.path.join(self.work, f"providers-{count}")
+        os.makedirs(directory, exist_ok=True)
+        for n in range(count):  # a directory holding exactly `count` of the files
+            link = os.path.join(directory, f"libcatalog{n}.so")
+            if count != 100 and not os.path.exists(link):
+                shutil.copyfile(os.path.join(self.work, "providers-100", f"libcatalog{n}.so"), link)
+        config = {
+            "plugin_directories": [directory],
+            "mounts": [{"namespace": f"p{n}", "provider": f"catalog{n}", "config": {"tools": 10, "versions": 1}} for n in range(count)],
+            "surfaces": [{"name": "mcp", "path": "/mcp"}],
+            "logging": {"level": "warning"},
+        }
+        path = os.path.join(self.work, f"bench-{count}-providers.json")
         with open(path, "w") as file:
             json.dump(config, file)
         return path
@@ -426,6 +449,14 @@ http {{
                 name = growth_config(size, paged)
                 growth[f"{name} ({mounts:,} mounts)"] = lambda name=name, size=size: self.stdio(
                     pb(name), max(20, 20000 // (size // 100 if "whole" in name else 10)), 1, method="tools/list")
+        warmed = set()
+        def providers_start(count):
+            if count not in warmed:  # the first start scans the new files and fills the scan registry; measure later ones
+                self.stdio(pb(f"{count} providers"), 10, 1, method="tools/list")
+                warmed.add(count)
+            return self.stdio(pb(f"{count} providers"), 200, 1, method="tools/list")
+        providers = {f"{count} provider file{'s' if count > 1 else ''}": lambda count=count: providers_start(count)
+                     for count in PROVIDER_COUNTS}
         sessions = {f"{count // 1000}k idle sessions": lambda count=count: self.idle_sessions(count) for count in (1000, 10000)}
         def cold_start():
             shutil.rmtree(os.path.join(self.work, "scan-cold"), ignore_errors=True)
@@ -451,6 +482,7 @@ http {{
             (OBSERVABILITY, "calls", observability),
             (IDENTITY, "calls", identity),
             (GROWTH, "growth", growth),
+            (PROVIDERS, "start-up", providers),
             (SESSIONS, "sessions", sessions),
             (GATEWAYS, "calls", gateways),
             (GATEWAYS_ONE, "calls", gateways_one),
@@ -608,6 +640,11 @@ def report(results):
     small_rss, large_rss = growth_row(1000, True).get("peak_rss_kb"), growth_row(100000, True).get("peak_rss_kb")
     if small_rss and large_rss:
         bar("catalog growth: RSS per component above the 1k catalog's, KB", (large_rss - small_rss) / 99000, 2, False)
+    one_provider, hundred = server(PROVIDERS, "1 provider file"), server(PROVIDERS, "100 provider files")
+    bar("provider files: start-up, 100 / 1 (linear is 100)", ratio(hundred.get("startup_ms"), one_provider.get("startup_ms")), 100, False)
+    if one_provider.get("peak_rss_kb") and hundred.get("peak_rss_kb"):
+        bars.append(f"- provider files: RSS per provider file above one: "
+                    f"{(hundred['peak_rss_kb'] - one_provider['peak_rss_kb']) / 99:,.0f} KB")
     for count in (1000, 10000):
         per_session = server(SESSIONS, f"{count // 1000}k idle sessions").get("rss_per_session_bytes")
         if per_session:
@@ -661,6 +698,9 @@ def chart(results, path):
         if scenario["kind"] == "sessions":
             values = [scenario["servers"][n].get("rss_per_session_bytes", 0) / 1024 for n in names]
             axis.set_ylabel("RSS per idle session, KB (lower is better)")
+        elif scenario["kind"] == "start-up":
+            values = [scenario["servers"][n].get("startup_ms", 0) for n in names]
+            axis.set_ylabel("start-up to the first answer, ms (lower is better)")
         elif scenario["kind"] == "list":
             values = [scenario["servers"][n]["p50_us"] / 1000 for n in names]
             axis.set_ylabel("tools/list p50, ms (lower is better)")

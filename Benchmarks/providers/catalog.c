@@ -2,7 +2,8 @@
  *   {"tools": 100, "versions": 3}   registers tool0..tool99, each in versions 1.0, 2.0 and 3.0.
  * Each tool takes {x: integer, y: integer = 0, label: string = ""} and answers x + y, like the FastMCP peer's
  * handler, so both sides list and describe the same shapes. Build:
- *   cc -shared -fPIC -O2 -I PluginSDK/include Benchmarks/providers/catalog.c -o libcatalog.so */
+ *   cc -shared -fPIC -O2 -I PluginSDK/include Benchmarks/providers/catalog.c -o libcatalog.so
+ * -DCATALOG_ID='"catalog7"' gives the provider another id, for a directory of many provider files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,11 @@ static int32_t describe(void *state, pb_registrar *registrar) {
     return 0;
 }
 
+#ifndef CATALOG_ID
+#define CATALOG_ID "catalog"
+#endif
+
 PB_EXPORT const pb_entry *plugboard_entry_v1(void) {
-    static const pb_entry entry = PB_ENTRY_INIT("catalog", "1.0.0", init, describe, NULL);
+    static const pb_entry entry = PB_ENTRY_INIT(CATALOG_ID, "1.0.0", init, describe, NULL);
     return &entry;
 }
