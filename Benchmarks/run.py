@@ -28,6 +28,7 @@ CONTEXTFORGE_PYTHON = os.path.join(ROOT, ".venv", "contextforge", "bin", "python
 GROWTH = "catalog growth: tools/list p50, start-up and RSS by catalog size, stdio, 1 in flight"
 PROVIDERS = "provider files: start-up and RSS by how many are loaded (each mounted once, 10 tools; scan registry warm)"
 PROVIDER_COUNTS = (1, 10, 100)
+DROPIN = "a provider file dropped in while a 10k-component catalog is served and called (stdio)"
 SESSIONS = "HTTP sessions held open: the host's RSS per idle 2025-11-25 session (calls/s: sessions opened per second)"
 GROWTH_CATALOGS = [(1000, 10), (10000, 100), (100000, 1000)]  # components, mounts
 
@@ -78,6 +79,7 @@ class Bench:
         for count in PROVIDER_COUNTS:
             self.configs[f"{count} providers"] = self.write_providers_config(count)
         self.configs["sessions"] = self.write_sessions_config()
+        self.configs["dropin"] = self.write_dropin_config()
         self.configs["jwt"], self.jwt = self.write_jwt_config()
         self.configs["static token"], self.static_token = self.write_static_token_config()
         self.only = options.only
@@ -144,6 +146,32 @@ class Bench:
         with open(path, "w") as file:
             json.dump(config, file)
         return path
+
+    def write_dropin_config(self):
+        """The 10k-component catalog (100 mounts of 100 tools) and a mount waiting for `catalog7`, whose file is
+        dropped into the watched directory while a client calls."""
+        directory = os.path.join(self.work, "dropin")
+        os.makedirs(directory, exist_ok=True)
+        config = {
+            "plugin_directories": [os.path.join(self.work, "plugins"), {"path": directory, "watch": True}],
+            "mounts": [{"namespace": f"ns{n}", "provider": "catalog", "config": {"tools": 100, "versions": 1}} for n in range(100)]
+                      + [{"namespace": "dropped", "provider": "catalog7", "config": {"tools": 100, "versions": 1}}],
+            "surfaces": [{"name": "mcp", "path": "/mcp"}],
+            "logging": {"level": "warning"},
+        }
+        path = os.path.join(self.work, "bench-dropin.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path
+
+    def drop_in(self):
+        done = subprocess.run([PYTHON, os.path.join(ROOT, "Benchmarks", "drivers", "dropin_under_load.py"),
+                               os.path.join(self.bin, "plugboard"), self.configs["dropin"],
+                               os.path.join(self.work, "providers-100", "libcatalog7.so"), os.path.join(self.work, "dropin"), "ns0_tool1"],
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr.strip()[-2000:])
+        return json.loads(done.stdout)
 
     def write_sessions_config(self):
         """The calculator over HTTP with room for 10k sessions from one client, opened as fast as it asks."""
@@ -484,6 +512,7 @@ http {{
             (GROWTH, "growth", growth),
             (PROVIDERS, "start-up", providers),
             (SESSIONS, "sessions", sessions),
+            (DROPIN, "calls", {"plugboard, 1 in flight": self.drop_in}),
             (GATEWAYS, "calls", gateways),
             (GATEWAYS_ONE, "calls", gateways_one),
             (SCANNING, "start-up", scanning),
@@ -645,6 +674,11 @@ def report(results):
     if one_provider.get("peak_rss_kb") and hundred.get("peak_rss_kb"):
         bars.append(f"- provider files: RSS per provider file above one: "
                     f"{(hundred['peak_rss_kb'] - one_provider['peak_rss_kb']) / 99:,.0f} KB")
+    dropin = server(DROPIN, "plugboard, 1 in flight")
+    bar("drop-in into a 10k catalog: from the file's arrival to list_changed, ms", dropin.get("swap_ms"), 200, False)
+    bar("drop-in into a 10k catalog: the longest call from the drop on, ms", dropin.get("longest_call_after_drop_ms"), 50, False)
+    if dropin:
+        bars.append(f"- drop-in into a 10k catalog: {dropin.get('failed', 0):.0f} of {dropin.get('calls', 0):,.0f} calls failed (bar 0)")
     for count in (1000, 10000):
         per_session = server(SESSIONS, f"{count // 1000}k idle sessions").get("rss_per_session_bytes")
         if per_session:

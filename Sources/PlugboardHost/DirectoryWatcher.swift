@@ -48,8 +48,11 @@ public final class DirectoryWatcher: Sendable {
 
     /// Starts watching. `onBatch` runs on the watcher's thread; keep it short (hand work to a task). `onFailure`
     /// is told if the watch ends on its own (its descriptors failed), never after `stop()`.
+    ///
+    /// The default quiet time is short because an operator's drop-in waits for all of it: the events of one copy
+    /// or one build come within milliseconds of each other, and a burst split in two only reloads twice.
     public init(
-        directory: String, debounce: Duration = .milliseconds(150),
+        directory: String, debounce: Duration = .milliseconds(50),
         onBatch: @escaping @Sendable (DirectoryChangeBatch) -> Void,
         onFailure: @escaping @Sendable (WatchError) -> Void = { _ in }
     ) throws(WatchError) {
