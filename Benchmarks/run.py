@@ -28,6 +28,7 @@ CONTEXTFORGE_PYTHON = os.path.join(ROOT, ".venv", "contextforge", "bin", "python
 GROWTH = "catalog growth: tools/list p50, start-up and RSS by catalog size, stdio, 1 in flight"
 PROVIDERS = "provider files: start-up and RSS by how many are loaded (each mounted once, 10 tools; scan registry warm)"
 PROVIDER_COUNTS = (1, 10, 100)
+WORKERS = "sandboxed workers: memory per worker and in all (PSS), one worker per provider file"
 DROPIN = "a provider file dropped in while a 10k-component catalog is served and called (stdio)"
 SESSIONS = "HTTP sessions held open: the host's RSS per idle 2025-11-25 session (calls/s: sessions opened per second)"
 GROWTH_CATALOGS = [(1000, 10), (10000, 100), (100000, 1000)]  # components, mounts
@@ -172,6 +173,45 @@ class Bench:
         if done.returncode != 0:
             raise RuntimeError(done.stderr.strip()[-2000:])
         return json.loads(done.stdout)
+
+    def workers(self, count):
+        """The RSS of the host and of its sandboxed workers with `count` provider files, each in a worker of its own."""
+        config = {
+            "plugin_directories": [os.path.join(self.work, "providers-100")],
+            "mounts": [{"namespace": f"p{n}", "provider": f"catalog{n}", "isolation": "sandboxed", "config": {"tools": 10, "versions": 1}}
+                       for n in range(count)],
+            "surfaces": [{"name": "mcp", "path": "/mcp"}],
+            "logging": {"level": "warning"},
+        }
+        path = os.path.join(self.work, f"bench-{count}-workers.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        process = subprocess.Popen([os.path.join(self.bin, "plugboard"), "serve", "--config", path, "--stdio"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            started = time.perf_counter()
+            process.stdin.write(b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25",'
+                                b'"capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}\n')
+            process.stdin.flush()
+            process.stdout.readline()
+            startup_ms = (time.perf_counter() - started) * 1000
+            # Every worker answers a call, so each has loaded its provider before it is measured.
+            for n in range(count):
+                call = {"jsonrpc": "2.0", "id": n + 1, "method": "tools/call", "params": {"name": f"p{n}_tool0", "arguments": {"x": 1}}}
+                process.stdin.write((json.dumps(call) + "\n").encode())
+                process.stdin.flush()
+                if b'"isError":true' in process.stdout.readline():
+                    raise RuntimeError(f"p{n}_tool0 failed in its worker")
+            host, workers = process_tree_memory_kb(process.pid)
+            if len(workers) < count:
+                raise RuntimeError(f"{count} sandboxed providers, but {len(workers)} worker processes")
+            return {"calls_per_s": None, "p50_us": None, "startup_ms": startup_ms,
+                    "peak_rss_kb": host[1] + sum(pss for _, pss in workers),  # the whole tree's PSS
+                    "rss_per_worker_kb": sum(rss for rss, _ in workers) / len(workers),
+                    "pss_per_worker_kb": sum(pss for _, pss in workers) / len(workers)}
+        finally:
+            process.stdin.close()
+            process.wait(timeout=30)
 
     def write_sessions_config(self):
         """The calculator over HTTP with room for 10k sessions from one client, opened as fast as it asks."""
@@ -513,6 +553,8 @@ http {{
             (PROVIDERS, "start-up", providers),
             (SESSIONS, "sessions", sessions),
             (DROPIN, "calls", {"plugboard, 1 in flight": self.drop_in}),
+            (WORKERS, "workers", {f"{count} sandboxed provider{'s' if count > 1 else ''}": lambda count=count: self.workers(count)
+                                  for count in (1, 10, 50)} if self.sandbox else {}),
             (GATEWAYS, "calls", gateways),
             (GATEWAYS_ONE, "calls", gateways_one),
             (SCANNING, "start-up", scanning),
@@ -539,6 +581,30 @@ http {{
 
 
 # -- Helpers ------------------------------------------------------------------------------------------------------
+
+def process_tree_memory_kb(pid):
+    """RSS and PSS (shared pages divided among the processes that map them: what the machine spends) of `pid`
+    and of each of its descendants (the sandboxed workers), in KB: (host, [worker, ...]), each a (rss, pss)."""
+    parents, memory = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                parents[int(entry)] = int(next(line.split()[1] for line in status if line.startswith("PPid:")))
+            with open(f"/proc/{entry}/smaps_rollup") as rollup:
+                fields = {line.split(":")[0]: line.split()[1] for line in rollup.readlines()[1:] if ":" in line}
+            memory[int(entry)] = (int(fields.get("Rss", 0)), int(fields.get("Pss", 0)))
+        except (OSError, KeyError, ValueError, StopIteration):
+            continue
+    def descends(candidate):
+        while candidate in parents and candidate != 1:
+            candidate = parents[candidate]
+            if candidate == pid:
+                return True
+        return False
+    return memory.get(pid, (0, 0)), [memory[p] for p in memory if descends(p) and memory[p][0] > 0]
+
 
 def free_port():
     with socket.socket() as s:
@@ -604,7 +670,11 @@ def aggregate(samples):
 
 
 def summary(sample):
-    parts = [f"{sample['calls_per_s']:.0f}/s", f"p50 {sample['p50_us']:.0f} µs"]
+    parts = []
+    if sample.get("calls_per_s") is not None:
+        parts.append(f"{sample['calls_per_s']:.0f}/s")
+    if sample.get("p50_us") is not None:
+        parts.append(f"p50 {sample['p50_us']:.0f} µs")
     if sample.get("p99_us") is not None:
         parts.append(f"p99 {sample['p99_us']:.0f} µs")
     if "startup_ms" in sample:
@@ -674,6 +744,12 @@ def report(results):
     if one_provider.get("peak_rss_kb") and hundred.get("peak_rss_kb"):
         bars.append(f"- provider files: RSS per provider file above one: "
                     f"{(hundred['peak_rss_kb'] - one_provider['peak_rss_kb']) / 99:,.0f} KB")
+    for count in (1, 10, 50):
+        measured = server(WORKERS, f"{count} sandboxed provider{'s' if count > 1 else ''}")
+        if measured.get("pss_per_worker_kb"):
+            bars.append(f"- {count} sandboxed workers: {measured['pss_per_worker_kb'] / 1024:,.1f} MB each (PSS; "
+                        f"RSS {measured['rss_per_worker_kb'] / 1024:,.1f} MB counts the shared libraries in every one), "
+                        f"{measured['peak_rss_kb'] / 1024:,.1f} MB with the host")
     dropin = server(DROPIN, "plugboard, 1 in flight")
     bar("drop-in into a 10k catalog: from the file's arrival to list_changed, ms", dropin.get("swap_ms"), 200, False)
     bar("drop-in into a 10k catalog: the longest call from the drop on, ms", dropin.get("longest_call_after_drop_ms"), 50, False)
@@ -729,7 +805,10 @@ def chart(results, path):
         if scenario["kind"] == "growth":
             growth_curves(axis, title, scenario)
             continue
-        if scenario["kind"] == "sessions":
+        if scenario["kind"] == "workers":
+            values = [scenario["servers"][n].get("pss_per_worker_kb", 0) / 1024 for n in names]
+            axis.set_ylabel("PSS per sandboxed worker, MB (lower is better)")
+        elif scenario["kind"] == "sessions":
             values = [scenario["servers"][n].get("rss_per_session_bytes", 0) / 1024 for n in names]
             axis.set_ylabel("RSS per idle session, KB (lower is better)")
         elif scenario["kind"] == "start-up":
@@ -743,7 +822,7 @@ def chart(results, path):
             axis.set_ylabel("calls per second (higher is better)")
         colors = [next((c for k, c in palette.items() if n.startswith(k)), "#2f6db3") for n in names]
         bars = axis.bar(range(len(names)), values, color=colors)
-        if scenario["kind"] != "sessions":  # a few hundred bytes either way: a linear axis from zero says it
+        if scenario["kind"] not in ("sessions", "workers"):  # small differences: a linear axis from zero says it: a linear axis from zero says it
             axis.set_yscale("log")
         axis.set_xticks(range(len(names)))
         axis.set_xticklabels(names, rotation=35, ha="right", fontsize=8)
