@@ -706,7 +706,8 @@ def report(results):
             bars.append(f"- {label}: not measured")
             return
         ok = value >= threshold if higher_is_better else value <= threshold
-        bars.append(f"- {label}: {value:,.2f} (bar {'≥' if higher_is_better else '≤'} {threshold}) {'PASS' if ok else 'MISS'}")
+        shown = f"{value:,.2f}" if value >= 0.1 else f"{value:.2g}"  # a ratio of 1/300 must not read as 0.00
+        bars.append(f"- {label}: {shown} (bar {'≥' if higher_is_better else '≤'} {threshold}) {'PASS' if ok else 'MISS'}")
 
     one, sixteen = "stdio tools/call, 1 in flight", "stdio tools/call, 16 in flight"
     http, listing = "HTTP tools/call, 16 connections", f"tools/list, {CATALOG} catalog under a filter"
@@ -799,7 +800,7 @@ def chart(results, path):
     axes = [axis for row in grid for axis in row]
     for unused in axes[len(panels):]:
         unused.axis("off")
-    palette = {"floor": "#9e9e9e", "fastmcp": "#e07b39", "mcp": "#c9a227"}
+    palette = {"floor": "#9e9e9e", "fastmcp": "#e07b39", "mcp": "#c9a227", "contextforge": "#8e44ad"}
     for axis, (title, scenario) in zip(axes, panels):
         names = list(scenario["servers"])
         if scenario["kind"] == "growth":
@@ -820,7 +821,8 @@ def chart(results, path):
         else:
             values = [scenario["servers"][n]["calls_per_s"] for n in names]
             axis.set_ylabel("calls per second (higher is better)")
-        colors = [next((c for k, c in palette.items() if n.startswith(k)), "#2f6db3") for n in names]
+        colors = [palette["floor"] if "floor" in n else next((c for k, c in palette.items() if n.startswith(k)), "#2f6db3")
+                  for n in names]
         bars = axis.bar(range(len(names)), values, color=colors)
         if scenario["kind"] not in ("sessions", "workers"):  # small differences: a linear axis from zero says it: a linear axis from zero says it
             axis.set_yscale("log")
@@ -830,8 +832,9 @@ def chart(results, path):
         for rect, value in zip(bars, values):
             axis.annotate(f"{value:,.0f}" if value >= 10 else f"{value:.2f}", (rect.get_x() + rect.get_width() / 2, value),
                           ha="center", va="bottom", fontsize=7)
-    figure.suptitle("Plugboard (blue) vs the floor, FastMCP 4.1 and the mcp SDK — one run, same machine", fontsize=10)
-    figure.tight_layout()
+    figure.suptitle("Plugboard (blue) vs the floors (grey), FastMCP 4.1, the mcp SDK and ContextForge — one run, same machine",
+                    fontsize=10)
+    figure.tight_layout(rect=(0, 0, 1, 0.98))
     figure.savefig(path, dpi=110)
 
 
