@@ -34,8 +34,12 @@ SESSIONS = "HTTP sessions held open: the host's RSS per idle 2025-11-25 session 
 GROWTH_CATALOGS = [(1000, 10), (10000, 100), (100000, 1000)]  # components, mounts
 
 
-def growth_config(size, paged):
-    return f"{size // 1000}k components, {'first page' if paged else 'whole list in one page'}"
+def growth_config(size):
+    return f"{size // 1000}k components"
+
+
+def growth_row_name(size, walk):
+    return f"{growth_config(size)}, {'all pages' if walk else 'first page'}"
 
 
 GATEWAYS = "HTTP tools/call through a gateway with JWT auth, 16 connections"
@@ -73,10 +77,9 @@ class Bench:
         # JWT access tokens: team alpha's calculator (sandboxed, as a team's providers always are) under `math`, a
         # token minted by joserfc for it, against the same provider sandboxed without teams or tokens.
         # Catalog growth: 1k, 10k and 100k components (one version each) in 10, 100 and 1,000 mounts of the catalog
-        # provider, listed a page at a time (the default page size) and whole (the largest page there is).
+        # provider, listed at the default page size: the first page, and every page with each cursor followed.
         for size, mounts in GROWTH_CATALOGS:
-            for paged in (True, False):
-                self.configs[growth_config(size, paged)] = self.write_growth_config(size, mounts, paged)
+            self.configs[growth_config(size)] = self.write_growth_config(size, mounts)
         for count in PROVIDER_COUNTS:
             self.configs[f"{count} providers"] = self.write_providers_config(count)
         self.configs["sessions"] = self.write_sessions_config()
@@ -114,7 +117,7 @@ class Bench:
             json.dump(config, file)
         return path
 
-    def write_growth_config(self, size, mounts, paged):
+    def write_growth_config(self, size, mounts):
         config = {
             "plugin_directories": [os.path.join(self.work, "plugins")],
             "mounts": [{"namespace": f"ns{n}", "provider": "catalog", "config": {"tools": size // mounts, "versions": 1}}
@@ -122,9 +125,7 @@ class Bench:
             "surfaces": [{"name": "mcp", "path": "/mcp"}],
             "logging": {"level": "warning"},
         }
-        if not paged:  # 100k tools are about 15 MB of JSON: past the default response limit
-            config["transports"] = {"limits": {"list_page_size": 100000, "max_response_bytes": 1 << 30}}
-        path = os.path.join(self.work, f"bench-{growth_config(size, paged).replace(' ', '-')}.json")
+        path = os.path.join(self.work, f"bench-{growth_config(size).replace(' ', '-')}.json")
         with open(path, "w") as file:
             json.dump(config, file)
         return path
@@ -376,11 +377,14 @@ http {{
 
     # -- Measurements -------------------------------------------------------------------------------------------
 
-    def stdio(self, server, n, inflight, era="legacy", method="tools/call", tool="add", args='{"a":1,"b":2}', version=None):
+    def stdio(self, server, n, inflight, era="legacy", method="tools/call", tool="add", args='{"a":1,"b":2}', version=None,
+              walk_pages=False):
+        """stdio_load against `server`. walk_pages: a tools/list request is the walk of every page."""
         if self.quick:
-            n = max(200, n // 5)
-        command = [self.driver, "-n", str(n), "-W", str(max(50, n // 10)), "-w", str(inflight), "-e", era, "-m", method,
-                   "-t", tool, "-a", args] + (["-v", version] if version else []) + ["--"] + server
+            n = max(200, n // 5) if not walk_pages else max(5, n // 5)
+        warmup = max(50, n // 10) if not walk_pages else max(3, n // 10)
+        command = [self.driver, "-n", str(n), "-W", str(warmup), "-w", str(inflight), "-e", era, "-m", method,
+                   "-t", tool, "-a", args] + (["-v", version] if version else []) + (["-P"] if walk_pages else []) + ["--"] + server
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(server[:3])}: {done.stderr.strip()[-2000:]}")
@@ -513,10 +517,10 @@ http {{
                 table["contextforge 1.0.7, JWT, fronting the mcp low-level add"] = lambda c=connections: self.through_contextforge(c)
         growth = {}
         for size, mounts in GROWTH_CATALOGS:
-            for paged in (True, False):
-                name = growth_config(size, paged)
-                growth[f"{name} ({mounts:,} mounts)"] = lambda name=name, size=size: self.stdio(
-                    pb(name), max(20, 20000 // (size // 100 if "whole" in name else 10)), 1, method="tools/list")
+            for walk in (False, True):
+                growth[f"{growth_row_name(size, walk)} ({mounts:,} mounts)"] = lambda size=size, walk=walk: self.stdio(
+                    pb(growth_config(size)), max(20, 20000 // (size // 100)) if walk else 2000, 1, method="tools/list",
+                    walk_pages=walk)
         warmed = set()
         def providers_start(count):
             if count not in warmed:  # the first start scans the new files and fills the scan registry; measure later ones
@@ -730,14 +734,14 @@ def report(results):
                             server(IDENTITY, "sandboxed team, static token").get("calls_per_s"))
     if jwt_over_static:
         bars.append(f"- HTTP 16 connections: JWT / static team token req/s (the JWT's own cost): {jwt_over_static:,.2f}")
-    def growth_row(size, paged):
+    def growth_row(size, walk=False):
         return next((m for n, m in results.get(GROWTH, {}).get("servers", {}).items()
-                     if n.startswith(growth_config(size, paged))), {})
+                     if n.startswith(growth_row_name(size, walk))), {})
     bar("catalog growth: tools/list first page p50, 100k / 1k components",
-        ratio(growth_row(100000, True).get("p50_us"), growth_row(1000, True).get("p50_us")), 2, False)
+        ratio(growth_row(100000).get("p50_us"), growth_row(1000).get("p50_us")), 2, False)
     bar("catalog growth: start-up, 100k / 1k components (linear is 100)",
-        ratio(growth_row(100000, True).get("startup_ms"), growth_row(1000, True).get("startup_ms")), 100, False)
-    small_rss, large_rss = growth_row(1000, True).get("peak_rss_kb"), growth_row(100000, True).get("peak_rss_kb")
+        ratio(growth_row(100000).get("startup_ms"), growth_row(1000).get("startup_ms")), 100, False)
+    small_rss, large_rss = growth_row(1000).get("peak_rss_kb"), growth_row(100000).get("peak_rss_kb")
     if small_rss and large_rss:
         bar("catalog growth: RSS per component above the 1k catalog's, KB", (large_rss - small_rss) / 99000, 2, False)
     one_provider, hundred = server(PROVIDERS, "1 provider file"), server(PROVIDERS, "100 provider files")
@@ -840,7 +844,7 @@ def chart(results, path):
 
 def growth_curves(axis, title, scenario):
     """tools/list p50 against the catalog's size, paged and whole, log-log; RSS on the right-hand axis."""
-    curves = {"first page": ([], [], []), "whole list in one page": ([], [], [])}
+    curves = {"first page": ([], [], []), "all pages": ([], [], [])}
     for name, m in scenario["servers"].items():
         size = int(name.split("k components")[0]) * 1000
         for label, (xs, p50s, rss) in curves.items():

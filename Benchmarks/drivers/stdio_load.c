@@ -11,6 +11,7 @@
  *     -t TOOL     tool name (default add)
  *     -a JSON     tool arguments (default {"a":1,"b":2})
  *     -v VERSION  pin a component version with _meta.fastmcp.version
+ *     -P          with -m tools/list: one request is the walk of every page (each nextCursor followed)
  *
  * Latency is measured per request from the write of its line to the read of the response line with its id.
  * Start-up is the time from spawning the server to the answer of its first request (initialize, or the first
@@ -87,6 +88,27 @@ static void append_request(long id) {
     out_append(line, (size_t)n);
 }
 
+static int walk_pages = 0;
+
+/* Asks for the page after `cursor` under the same id: with -P, a request ends on the page without nextCursor. */
+static void append_next_page(long id, const char *cursor, size_t cursor_len) {
+    char line[4096];
+    int n = snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/list\",\"params\":{\"cursor\":\"%.*s\"}}\n",
+                     id, (int)cursor_len, cursor);
+    out_append(line, (size_t)n);
+}
+
+/* The nextCursor of a list response (NULL when it is the last page); cursors are opaque strings without escapes. */
+static const char *next_cursor(const char *line, size_t len, size_t *cursor_len) {
+    const char *p = memmem(line, len, "\"nextCursor\":\"", 14);
+    if (!p) return NULL;
+    p += 14;
+    const char *end = memchr(p, '"', (size_t)(line + len - p));
+    if (!end) return NULL;
+    *cursor_len = (size_t)(end - p);
+    return p;
+}
+
 /* Finds the numeric "id" of a response line; -1 for notifications and unparseable lines. */
 static long response_id(const char *line, size_t len) {
     const char *p = memmem(line, len, "\"id\":", 5);
@@ -100,7 +122,7 @@ static long response_id(const char *line, size_t len) {
 int main(int argc, char **argv) {
     long total = 20000, inflight = 1, warmup = 2000;
     int opt;
-    while ((opt = getopt(argc, argv, "n:w:W:e:m:t:a:v:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:w:W:e:m:t:a:v:P")) != -1) {
         switch (opt) {
         case 'n': total = atol(optarg); break;
         case 'w': inflight = atol(optarg); break;
@@ -110,7 +132,8 @@ int main(int argc, char **argv) {
         case 't': tool = optarg; break;
         case 'a': args = optarg; break;
         case 'v': pin = optarg; break;
-        default: fprintf(stderr, "usage: stdio_load [-n N] [-w W] [-W N] [-e legacy|2026] [-m METHOD] [-t TOOL] [-a JSON] [-v VERSION] -- CMD...\n"); return 2;
+        case 'P': walk_pages = 1; break;
+        default: fprintf(stderr, "usage: stdio_load [-n N] [-w W] [-W N] [-e legacy|2026] [-m METHOD] [-t TOOL] [-a JSON] [-v VERSION] [-P] -- CMD...\n"); return 2;
         }
     }
     if (optind >= argc) { fprintf(stderr, "stdio_load: no server command given (put it after --)\n"); return 2; }
@@ -190,6 +213,13 @@ int main(int argc, char **argv) {
                     if (memmem(in_buf + start, len, "\"error\"", 7) || memmem(in_buf + start, len, "\"isError\":true", 14)) {
                         fprintf(stderr, "stdio_load: request %ld failed: %.*s\n", id, (int)(len > 400 ? 400 : len), in_buf + start);
                         return 1;
+                    }
+                    size_t cursor_len = 0;
+                    const char *cursor = walk_pages ? next_cursor(in_buf + start, len, &cursor_len) : NULL;
+                    if (cursor) {  /* the walk goes on: the same request, its next page */
+                        append_next_page(id, cursor, cursor_len);
+                        start += len + 1;
+                        continue;
                     }
                     if (id > warmup) latency[measured++] = t - sent_at[id];
                     done++;
