@@ -90,6 +90,13 @@ class Bench:
 
     # -- Servers ------------------------------------------------------------------------------------------------
 
+    def save_config(self, name, config):
+        """Writes a runtime.json for one scenario as bench-NAME.json in the work directory; returns its path."""
+        path = os.path.join(self.work, f"bench-{name}.json")
+        with open(path, "w") as file:
+            json.dump(config, file)
+        return path
+
     def write_config(self, name, catalog, isolation, observed=None, scan=None):
         mounts = [{"namespace": "math", "provider": "calculator", "isolation": isolation}]
         surface = {"name": "mcp", "path": "/mcp"}
@@ -112,10 +119,7 @@ class Bench:
             if observed:
                 config["tracing"] = {"enabled": True, "endpoint": f"http://127.0.0.1:{free_port()}/v1/traces",
                                      "sampling_ratio": 1.0}
-        path = os.path.join(self.work, f"bench-{name}.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
-        return path
+        return self.save_config(name, config)
 
     def write_growth_config(self, size, mounts):
         config = {
@@ -125,10 +129,7 @@ class Bench:
             "surfaces": [{"name": "mcp", "path": "/mcp"}],
             "logging": {"level": "warning"},
         }
-        path = os.path.join(self.work, f"bench-{growth_config(size).replace(' ', '-')}.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
-        return path
+        return self.save_config(growth_config(size).replace(" ", "-"), config)
 
     def write_providers_config(self, count):
         """`count` provider files (of the 100 in providers-100), each mounted once with 10 tools."""
@@ -144,10 +145,7 @@ class Bench:
             "surfaces": [{"name": "mcp", "path": "/mcp"}],
             "logging": {"level": "warning"},
         }
-        path = os.path.join(self.work, f"bench-{count}-providers.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
-        return path
+        return self.save_config(f"{count}-providers", config)
 
     def write_dropin_config(self):
         """The 10k-component catalog (100 mounts of 100 tools) and a mount waiting for `catalog7`, whose file is
@@ -161,10 +159,7 @@ class Bench:
             "surfaces": [{"name": "mcp", "path": "/mcp"}],
             "logging": {"level": "warning"},
         }
-        path = os.path.join(self.work, "bench-dropin.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
-        return path
+        return self.save_config("dropin", config)
 
     def drop_in(self):
         done = subprocess.run([PYTHON, os.path.join(ROOT, "Benchmarks", "drivers", "dropin_under_load.py"),
@@ -184,9 +179,7 @@ class Bench:
             "surfaces": [{"name": "mcp", "path": "/mcp"}],
             "logging": {"level": "warning"},
         }
-        path = os.path.join(self.work, f"bench-{count}-workers.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
+        path = self.save_config(f"{count}-workers", config)
         process = subprocess.Popen([os.path.join(self.bin, "plugboard"), "serve", "--config", path, "--stdio"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         try:
@@ -224,10 +217,7 @@ class Bench:
                                       "new_sessions_per_second_per_client": 1000000}},
             "logging": {"level": "warning"},
         }
-        path = os.path.join(self.work, "bench-sessions.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
-        return path
+        return self.save_config("sessions", config)
 
     def idle_sessions(self, count):
         """The host's RSS with `count` idle 2025-11-25 sessions open (handshaken, then left), over one connection."""
@@ -282,9 +272,7 @@ class Bench:
             "transports": {"limits": {"list_page_size": 100000}},
             "logging": {"level": "warning"},
         }
-        path = os.path.join(self.work, "bench-jwt.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
+        path = self.save_config("jwt", config)
         return path, token
 
     def write_static_token_config(self):
@@ -295,9 +283,7 @@ class Bench:
             config = json.load(file)
         del config["identity"]
         config["teams"][0]["tokens"] = [json.loads(minted[1])]
-        path = os.path.join(self.work, "bench-static-token.json")
-        with open(path, "w") as file:
-            json.dump(config, file)
+        path = self.save_config("static-token", config)
         return path, minted[0]
 
     def plugboard(self, config="plain", http_port=None):
