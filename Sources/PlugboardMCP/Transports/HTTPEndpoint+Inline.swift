@@ -34,13 +34,8 @@ extension HTTPEndpoint {
         let session: MCPSession
         let streaming: Bool
         if let version = meta?[ProtocolVersions.protocolVersionKey] {  // 2026-07-28: no session; headers must agree
-            let agrees = RoutingHeaders.mismatch(message: message, protocolVersion: JSONParser.stringValue(ofValidated: version)) {
-                switch $0 {
-                case RoutingHeaders.version: (head.protocolVersion, head.protocolVersion == nil ? 0 : 1)
-                case RoutingHeaders.method: (head.mcpMethod, head.mcpMethod == nil ? 0 : 1)
-                default: (head.mcpName, head.mcpName == nil ? 0 : 1)
-                }
-            } == nil
+            let agrees = RoutingHeaders.mismatch(message: message, protocolVersion: JSONParser.stringValue(ofValidated: version),
+                                                 field: head.routingField) == nil
             guard agrees, let context = try? message.keepRequestContext() else { return .passOn }
             session = MCPSession(surface: surface, principal: principal)
             streaming = context.progressToken != nil || context.logLevel != nil

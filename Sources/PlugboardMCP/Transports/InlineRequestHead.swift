@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOHTTP1
 
 /// What the hot path reads of a request's head, gathered in one pass over the HTTP/1 decoder's headers. The hot
@@ -28,39 +29,38 @@ struct InlineRequestHead {
         keepAlive = head.isKeepAlive
         for (name, value) in head.headers {
             switch name.utf8.count {  // the length first: most fields are none of these, and fail on it
-            case 4: if Self.named(name, "host") { keep(value, in: \.host) }
+            case 4: if ASCIICase.equal(name.utf8, "host") { keep(value, in: \.host) }
             case 6:
-                if Self.named(name, "origin") { keep(value, in: \.origin) }
-                else if Self.named(name, "accept") { keep(value, in: \.accept) }
-            case 8: if Self.named(name, "mcp-name") { keep(value, in: \.mcpName) }
+                if ASCIICase.equal(name.utf8, "origin") { keep(value, in: \.origin) }
+                else if ASCIICase.equal(name.utf8, "accept") { keep(value, in: \.accept) }
+            case 8: if ASCIICase.equal(name.utf8, "mcp-name") { keep(value, in: \.mcpName) }
             case 10:
-                if Self.named(name, "mcp-method") { keep(value, in: \.mcpMethod) }
-                else if Self.named(name, "tracestate") { keep(value, in: \.tracestate) }
-            case 11: if Self.named(name, "traceparent") { keep(value, in: \.traceparent) }
+                if ASCIICase.equal(name.utf8, "mcp-method") { keep(value, in: \.mcpMethod) }
+                else if ASCIICase.equal(name.utf8, "tracestate") { keep(value, in: \.tracestate) }
+            case 11: if ASCIICase.equal(name.utf8, "traceparent") { keep(value, in: \.traceparent) }
             case 13:
-                if Self.named(name, "authorization") { keep(value, in: \.authorization) }
-            case 14: if Self.named(name, "mcp-session-id") { keep(value, in: \.sessionID) }
-            case 20: if Self.named(name, "mcp-protocol-version") { keep(value, in: \.protocolVersion) }
+                if ASCIICase.equal(name.utf8, "authorization") { keep(value, in: \.authorization) }
+            case 14: if ASCIICase.equal(name.utf8, "mcp-session-id") { keep(value, in: \.sessionID) }
+            case 20: if ASCIICase.equal(name.utf8, "mcp-protocol-version") { keep(value, in: \.protocolVersion) }
             default: break
             }
         }
     }
 
+    /// A routing header as `RoutingHeaders.mismatch` reads one: its value and how often it was sent (a repeated
+    /// one makes the request not plain, so here at most once).
+    func routingField(_ name: HTTPField.Name) -> (first: String?, count: Int) {
+        let value = switch name {
+        case RoutingHeaders.version: protocolVersion
+        case RoutingHeaders.method: mcpMethod
+        case RoutingHeaders.name: mcpName
+        default: String?.none
+        }
+        return (value, value == nil ? 0 : 1)
+    }
+
     private mutating func keep(_ value: String, in field: WritableKeyPath<Self, String?>) {
         if self[keyPath: field] != nil { isPlain = false }
         self[keyPath: field] = value
-    }
-
-    /// ASCII case-insensitive equality with a lowercase name of the same length.
-    private static func named(_ name: String, _ lowercase: StaticString) -> Bool {
-        lowercase.withUTF8Buffer { expected in
-            var index = 0
-            for byte in name.utf8 {
-                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-                guard index < expected.count, lowered == expected[index] else { return false }
-                index += 1
-            }
-            return index == expected.count
-        }
     }
 }

@@ -65,7 +65,7 @@ public struct OriginPolicy: Sendable {
         }
         let host = bytes[..<end]
         return host.elementsEqual("127.0.0.1".utf8) || host.elementsEqual("[::1]".utf8)
-            || host.elementsEqual("localhost".utf8, by: { $0 | 0x20 == $1 })  // every letter, either case
+            || ASCIICase.equal(host, "localhost")
     }
 
     func allows(host: String) -> Bool {
